@@ -1,0 +1,18 @@
+/* routes: the dispatch table, and every handler it names. */
+#ifndef SENTIA_ROUTES_H
+#define SENTIA_ROUTES_H
+
+#include <stddef.h>
+
+#include "router.h"
+
+extern const struct route routes[];
+extern const size_t nroutes;
+
+/* handlers/ops.c: health, readiness, status and metrics. */
+void ops_health(struct request *req, struct response *res);
+void ops_ready(struct request *req, struct response *res);
+void ops_status(struct request *req, struct response *res);
+void ops_metrics(struct request *req, struct response *res);
+
+#endif

@@ -1,0 +1,46 @@
+/* app: what a responder process holds for its whole life: configuration,
+ * its slot on the scoreboard, and its connections. */
+#ifndef SENTIA_APP_H
+#define SENTIA_APP_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "db.h"
+#include "kv.h"
+#include "request.h"
+#include "response.h"
+#include "router.h"
+#include "scoreboard.h"
+
+struct app {
+	const struct config *cfg;
+	struct scoreboard *sb;
+	struct sb_slot *slot;          /* this process's slot, or NULL (tests) */
+	int kind;                      /* enum slot_kind */
+	struct db db;
+	struct kv kv;
+	const struct route *routes;
+	size_t nroutes;
+};
+
+/* Prepares the connections (opened lazily later) for a responder of this
+ * kind serving this dispatch table. */
+void app_init(struct app *app, const struct config *cfg, struct scoreboard *sb,
+              struct sb_slot *slot, int kind, const struct route *routes, size_t nroutes);
+/* Closes the connections. */
+void app_free(struct app *app);
+
+/* Serves one parsed request: routes it, checks every precondition, runs
+ * the handler. Always leaves a status in res. */
+void dispatch(struct app *app, struct request *req, struct response *res);
+
+/* The exit status of a responder that served API_MAX_REQUESTS and asks to
+ * be replaced; 0 is a responder that stopped when asked. */
+#define RESPONDER_EXIT_RECYCLED 3
+
+/* Serves requests on listen_fd until told to stop, or until it has served
+ * API_MAX_REQUESTS. Returns the process exit status. */
+int responder_run(struct app *app, int listen_fd);
+
+#endif

@@ -1,0 +1,249 @@
+/* config: every setting comes from the environment, read through one table. */
+#include "ac-config.h"
+
+#include "config.h"
+#include "kv.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const env_choices[] = { "development", "test", "staging", "production", NULL };
+static const char *const level_choices[] = { "debug", "info", "warn", "error", NULL };
+
+static int check_database_url(const char *v, struct buf *why);
+static int check_redis_url(const char *v, struct buf *why);
+
+#define OFF(f) offsetof(struct config, f)
+
+/* Every variable sentia reads, one line each. The operator's guide lists
+ * this table; keep the help text a full sentence. */
+const struct cfg_var config_vars[] = {
+	{ "APP_ENV", "NODE_ENV", CFG_ENUM, OFF(app_env), "development", 0, 0, env_choices, NULL, 0,
+	  "Deployment environment: development, test, staging or production." },
+	{ "LOG_LEVEL", NULL, CFG_ENUM, OFF(log_level), "info", 0, 0, level_choices, NULL, 1,
+	  "Lowest level of log line written: debug, info, warn or error." },
+	{ "DATABASE_URL", NULL, CFG_STRING, OFF(database_url), "postgresql://localhost/sentia", 0, 0, NULL, check_database_url, 1,
+	  "PostgreSQL connection URL (postgresql://...) or key=value connection string." },
+	{ "REDIS_URL", NULL, CFG_STRING, OFF(redis_url), "redis://127.0.0.1:6379/0", 0, 0, NULL, check_redis_url, 1,
+	  "Redis URL: redis://[:password@]host[:port][/db] or unix:///path/to/socket[?db=N]." },
+	{ "API_MIN_INSTANCES", NULL, CFG_INT, OFF(api_min_instances), "2", 1, 256, NULL, NULL, 1,
+	  "Fewest responder processes the pool keeps." },
+	{ "API_MAX_INSTANCES", NULL, CFG_INT, OFF(api_max_instances), "10", 1, 256, NULL, NULL, 1,
+	  "Most responder processes the pool grows to while every responder is busy." },
+	{ "API_MAX_REQUESTS", NULL, CFG_INT, OFF(api_max_requests), "10000", 0, 1000000000, NULL, NULL, 1,
+	  "Requests a responder serves before it is replaced by a fresh one (0: never)." },
+	{ "API_DRAIN_SECONDS", NULL, CFG_INT, OFF(api_drain_seconds), "30", 1, 3600, NULL, NULL, 1,
+	  "Seconds in-flight requests get to finish on SIGTERM before responders are killed." },
+	{ "API_IDLE_SECONDS", NULL, CFG_INT, OFF(api_idle_seconds), "10", 1, 86400, NULL, NULL, 1,
+	  "Seconds a spare responder may idle before the pool shrinks toward API_MIN_INSTANCES." },
+	{ "API_MAX_BODY_BYTES", NULL, CFG_SIZE, OFF(api_max_body_bytes), "10M", 1, 1L << 30, NULL, NULL, 1,
+	  "Largest request body accepted (bytes; K, M, G suffixes); larger bodies get 413." },
+	{ "API_LISTEN", NULL, CFG_STRING, OFF(api_listen), "", 0, 0, NULL, NULL, 0,
+	  "Address to listen on when --listen is not given: unix:PATH or HOST:PORT (empty: fd 0 or systemd)." },
+	{ "API_STATUS_LISTEN", NULL, CFG_STRING, OFF(api_status_listen), "", 0, 0, NULL, NULL, 0,
+	  "Optional second address served by a dedicated responder for /health, /ready, /metrics and /api/status." },
+	{ "API_SOCKET_GROUP", NULL, CFG_STRING, OFF(api_socket_group), "", 0, 0, NULL, NULL, 0,
+	  "Group owning the unix sockets sentia creates (mode 0660); empty: the process's group." },
+	{ "DB_CONNECT_TIMEOUT_SECONDS", NULL, CFG_INT, OFF(db_connect_timeout_seconds), "3", 1, 60, NULL, NULL, 1,
+	  "Seconds a PostgreSQL connection attempt may take." },
+	{ "DB_STATEMENT_TIMEOUT_MS", NULL, CFG_INT, OFF(db_statement_timeout_ms), "5000", 100, 600000, NULL, NULL, 1,
+	  "Milliseconds a PostgreSQL statement may run before it is cancelled." },
+	{ "REDIS_CONNECT_TIMEOUT_MS", NULL, CFG_INT, OFF(redis_connect_timeout_ms), "1000", 10, 60000, NULL, NULL, 1,
+	  "Milliseconds a Redis connection attempt may take." },
+	{ "REDIS_COMMAND_TIMEOUT_MS", NULL, CFG_INT, OFF(redis_command_timeout_ms), "1000", 10, 60000, NULL, NULL, 1,
+	  "Milliseconds a Redis command may take." },
+	{ "DEPENDENCY_RETRY_MAX_MS", NULL, CFG_INT, OFF(dependency_retry_max_ms), "2000", 100, 60000, NULL, NULL, 1,
+	  "Longest wait between reconnection attempts to a dependency that is down." },
+};
+
+const size_t config_nvars = sizeof config_vars / sizeof config_vars[0];
+
+const char *config_getenv(const char *name, void *arg)
+{
+	(void)arg;
+	return getenv(name);
+}
+
+const char *config_env_name(int app_env)
+{
+	return app_env >= 0 && app_env < ENV__MAX ? env_choices[app_env] : "unknown";
+}
+
+static int check_database_url(const char *v, struct buf *why)
+{
+	if (strncmp(v, "postgresql://", 13) == 0 || strncmp(v, "postgres://", 11) == 0 || strchr(v, '=') != NULL)
+		return 0;
+	buf_puts(why, "must be a postgresql:// URL or a key=value connection string");
+	return -1;
+}
+
+static int check_redis_url(const char *v, struct buf *why)
+{
+	struct kv_target t;
+
+	if (kv_url_parse(v, &t, why) == 0) {
+		kv_target_free(&t);
+		return 0;
+	}
+	return -1;
+}
+
+/* Parses a whole decimal integer; no sign games, no trailing text. */
+static int parse_long(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	if (*s == '\0' || (*s != '-' && (*s < '0' || *s > '9')))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_size(const char *s, long *out)
+{
+	char num[32];
+	size_t n = strlen(s);
+	long mult = 1, v;
+
+	if (n == 0 || n >= sizeof num)
+		return -1;
+	memcpy(num, s, n + 1);
+	switch (num[n - 1]) {
+	case 'K': case 'k': mult = 1L << 10; break;
+	case 'M': case 'm': mult = 1L << 20; break;
+	case 'G': case 'g': mult = 1L << 30; break;
+	default: break;
+	}
+	if (mult != 1)
+		num[n - 1] = '\0';
+	if (parse_long(num, &v) < 0 || v < 0 || v > (1L << 40) / mult)
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+/* Reads one variable, or its alias, noting a disagreement between them. */
+static const char *lookup(const struct cfg_var *v, config_getter get, void *arg, struct buf *errors, int *nerr)
+{
+	const char *val = get(v->name, arg);
+	const char *alt = v->alias != NULL ? get(v->alias, arg) : NULL;
+
+	if (val != NULL && alt != NULL && strcmp(val, alt) != 0) {
+		buf_printf(errors, "%s: set to \"%s\" while its alias %s says \"%s\"; set only one\n",
+		           v->name, val, v->alias, alt);
+		(*nerr)++;
+	}
+	return val != NULL ? val : alt;
+}
+
+static int load_one(struct config *c, const struct cfg_var *v, const char *val, struct buf *errors)
+{
+	char *base = (char *)c + v->offset;
+	struct buf why = BUF_INIT;
+	long n;
+
+	switch (v->type) {
+	case CFG_STRING:
+		if (v->check != NULL && v->check(val, &why) < 0) {
+			buf_printf(errors, "%s: %s\n", v->name, why.data != NULL ? why.data : "invalid value");
+			buf_free(&why);
+			return -1;
+		}
+		*(char **)(void *)base = strdup(val);
+		return 0;
+	case CFG_INT:
+	case CFG_SIZE:
+		if ((v->type == CFG_INT ? parse_long(val, &n) : parse_size(val, &n)) < 0 || n < v->min || n > v->max) {
+			buf_printf(errors, "%s: must be %s from %ld to %ld, got \"%s\"\n", v->name,
+			           v->type == CFG_INT ? "a whole number" : "a size in bytes (K, M, G allowed)",
+			           v->min, v->max, val);
+			return -1;
+		}
+		*(long *)(void *)base = n;
+		return 0;
+	case CFG_ENUM:
+		for (int i = 0; v->choices[i] != NULL; i++) {
+			if (strcmp(val, v->choices[i]) == 0) {
+				*(int *)(void *)base = i;
+				return 0;
+			}
+		}
+		buf_printf(errors, "%s: must be one of", v->name);
+		for (int i = 0; v->choices[i] != NULL; i++)
+			buf_printf(errors, "%s %s", i ? "," : "", v->choices[i]);
+		buf_printf(errors, "; got \"%s\"\n", val);
+		return -1;
+	}
+	return -1;
+}
+
+int config_load(struct config *c, config_getter get, void *arg, struct buf *errors)
+{
+	int nerr = 0;
+
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < config_nvars; i++) {
+		const struct cfg_var *v = &config_vars[i];
+		const char *val = lookup(v, get, arg, errors, &nerr);
+
+		if (val == NULL)
+			val = v->def;
+		if (load_one(c, v, val, errors) < 0) {
+			nerr++;
+			/* Keep the struct usable: fall back to the default. */
+			if (v->type == CFG_STRING)
+				*(char **)(void *)((char *)c + v->offset) = strdup(v->def);
+			else
+				load_one(c, v, v->def, errors);
+		}
+	}
+	if (c->api_min_instances > c->api_max_instances) {
+		buf_printf(errors, "API_MIN_INSTANCES: %ld is more than API_MAX_INSTANCES (%ld)\n",
+		           c->api_min_instances, c->api_max_instances);
+		nerr++;
+	}
+	return nerr;
+}
+
+void config_free(struct config *c)
+{
+	for (size_t i = 0; i < config_nvars; i++) {
+		if (config_vars[i].type == CFG_STRING) {
+			char **p = (char **)(void *)((char *)c + config_vars[i].offset);
+			free(*p);
+			*p = NULL;
+		}
+	}
+}
+
+int config_diff_fixed(const struct config *a, const struct config *b, struct buf *out)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < config_nvars; i++) {
+		const struct cfg_var *v = &config_vars[i];
+		const char *pa = (const char *)a + v->offset, *pb = (const char *)b + v->offset;
+		int same;
+
+		if (v->reloadable)
+			continue;
+		if (v->type == CFG_STRING)
+			same = strcmp(*(char *const *)(const void *)pa, *(char *const *)(const void *)pb) == 0;
+		else if (v->type == CFG_ENUM)
+			same = *(const int *)(const void *)pa == *(const int *)(const void *)pb;
+		else
+			same = *(const long *)(const void *)pa == *(const long *)(const void *)pb;
+		if (!same) {
+			buf_printf(out, "%s changed but takes effect only on restart\n", v->name);
+			n++;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,100 @@
+/* dispatch: the request's way from parsed request to handler. Every
+ * precondition is checked here, once, so handlers only do their job. */
+#include "ac-config.h"
+
+#include "app.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void app_init(struct app *app, const struct config *cfg, struct scoreboard *sb,
+              struct sb_slot *slot, int kind, const struct route *routes, size_t nroutes)
+{
+	memset(app, 0, sizeof *app);
+	app->cfg = cfg;
+	app->sb = sb;
+	app->slot = slot;
+	app->kind = kind;
+	app->routes = routes;
+	app->nroutes = nroutes;
+	db_init(&app->db, cfg->database_url, kind == SLOT_STATUS ? "sentia-api-status" : "sentia-api",
+	        cfg->db_connect_timeout_seconds, cfg->db_statement_timeout_ms, cfg->dependency_retry_max_ms);
+	if (kv_init(&app->kv, cfg->redis_url, cfg->redis_connect_timeout_ms, cfg->redis_command_timeout_ms,
+	            cfg->dependency_retry_max_ms) < 0)
+		log_error("%s", app->kv.error);
+}
+
+void app_free(struct app *app)
+{
+	db_free(&app->db);
+	kv_free(&app->kv);
+}
+
+static int method_has_body(enum http_method m)
+{
+	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH;
+}
+
+void dispatch(struct app *app, struct request *req, struct response *res)
+{
+	enum router_result rr;
+	char msg[160];
+	int rc;
+
+	req->app = app;
+	rr = router_match(app->routes, app->nroutes, req->method, req->path, &req->match);
+	/* The status socket answers operations routes only. */
+	if (rr != ROUTER_NOT_FOUND && app->kind == SLOT_STATUS
+	    && (rr != ROUTER_FOUND || !(app->routes[req->match.route].flags & ROUTE_OPS))) {
+		req->match.route = -1;
+		rr = ROUTER_NOT_FOUND;
+	}
+	switch (rr) {
+	case ROUTER_FOUND:
+		break;
+	case ROUTER_BAD_PATH:
+		res_error(res, 400, "bad_request", "The request path has an invalid parameter.");
+		return;
+	case ROUTER_METHOD_NOT_ALLOWED: {
+		struct buf allow = BUF_INIT;
+
+		router_allow_value(req->match.allow, &allow);
+		res_header(res, "Allow", allow.data);
+		if (req->method == HTTP_OPTIONS) {
+			res_body(res, 204, NULL, "", 0);
+		} else {
+			snprintf(msg, sizeof msg, "Method %.16s is not allowed here; allowed: %s.", req->method_name, allow.data);
+			res_error(res, 405, "method_not_allowed", msg);
+		}
+		buf_free(&allow);
+		return;
+	}
+	case ROUTER_NOT_FOUND:
+	default:
+		res_error(res, 404, "not_found", "No such resource.");
+		return;
+	}
+	req->route = &app->routes[req->match.route];
+
+	/* Later stages of the request's way (maintenance gate, CORS, rate
+	 * limit, authentication, role) slot in here, before the body is read. */
+
+	if (method_has_body(req->method)) {
+		rc = request_read_body(req, app->cfg->api_max_body_bytes);
+		if (rc == 413) {
+			snprintf(msg, sizeof msg, "The request body is larger than the limit of %ld bytes.",
+			         app->cfg->api_max_body_bytes);
+			res_error(res, 413, "payload_too_large", msg);
+			return;
+		}
+		if (rc != 0) {
+			res_error(res, rc, rc == 400 ? "bad_request" : "internal_error",
+			          rc == 400 ? "The request body could not be read." : "The request body could not be stored.");
+			return;
+		}
+	}
+	req->route->handler(req, res);
+	if (res->status == 0)
+		res_error(res, 500, "internal_error", "The handler gave no response.");
+}

@@ -1,0 +1,122 @@
+/* log: JSON lines on stderr, one object per event, filtered by level. */
+#include "ac-config.h"
+
+#include "log.h"
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const level_names[LOG_LEVEL__MAX] = {
+	[LOG_DEBUG] = "debug",
+	[LOG_INFO] = "info",
+	[LOG_WARN] = "warn",
+	[LOG_ERROR] = "error",
+};
+
+static const char *log_program = "sentia";
+static enum log_level log_min = LOG_INFO;
+
+void log_init(const char *program, enum log_level level)
+{
+	log_program = program;
+	log_min = level;
+}
+
+void log_set_level(enum log_level level)
+{
+	log_min = level;
+}
+
+int log_enabled(enum log_level level)
+{
+	return level >= log_min;
+}
+
+int log_level_parse(const char *s, enum log_level *out)
+{
+	for (int i = 0; i < LOG_LEVEL__MAX; i++) {
+		if (strcmp(s, level_names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	}
+	if (strcmp(s, "warning") == 0) {
+		*out = LOG_WARN;
+		return 0;
+	}
+	return -1;
+}
+
+const char *log_level_name(enum log_level level)
+{
+	return level < LOG_LEVEL__MAX ? level_names[level] : "unknown";
+}
+
+void log_fields(enum log_level level, const char *request_id, const char *msg,
+                const struct log_field *fields, int nfields)
+{
+	struct buf b = BUF_INIT;
+	struct timeval tv;
+	struct tm tm;
+	char ts[64];
+
+	if (!log_enabled(level))
+		return;
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	         tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(tv.tv_usec / 1000));
+
+	buf_printf(&b, "{\"time\":\"%s\",\"level\":\"%s\",\"program\":", ts, level_names[level]);
+	buf_json_str(&b, log_program);
+	buf_printf(&b, ",\"pid\":%ld", (long)getpid());
+	if (request_id != NULL) {
+		buf_puts(&b, ",\"request_id\":");
+		buf_json_str(&b, request_id);
+	}
+	buf_puts(&b, ",\"msg\":");
+	buf_json_str(&b, msg);
+	for (int i = 0; i < nfields; i++) {
+		buf_putc(&b, ',');
+		buf_json_str(&b, fields[i].key);
+		buf_putc(&b, ':');
+		if (fields[i].str != NULL)
+			buf_json_str(&b, fields[i].str);
+		else if (fields[i].num == (double)(long long)fields[i].num)
+			buf_printf(&b, "%lld", (long long)fields[i].num);
+		else
+			buf_printf(&b, "%.3f", fields[i].num);
+	}
+	buf_puts(&b, "}\n");
+	if (b.data != NULL) {
+		/* One write per line, so lines from many processes never interleave. */
+		ssize_t off = 0;
+		while ((size_t)off < b.len) {
+			ssize_t n = write(STDERR_FILENO, b.data + off, b.len - (size_t)off);
+			if (n <= 0)
+				break;
+			off += n;
+		}
+	}
+	buf_free(&b);
+}
+
+void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)
+{
+	struct buf m = BUF_INIT;
+	va_list ap;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	log_fields(level, request_id, m.data != NULL ? m.data : "", NULL, 0);
+	buf_free(&m);
+}

@@ -1,0 +1,473 @@
+/* pool: the master process (see pool.h). A self-pipe turns signals into
+ * events on the master's loop; a tick each second makes the scaling
+ * decisions from the scoreboard. */
+#include "ac-config.h"
+
+#include "pool.h"
+#include "app.h"
+#include "clock.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CRASH_QUICK_MS 5000       /* a responder dying sooner counts toward a crash loop */
+#define CRASH_BACKOFF_MAX_MS 30000
+#define GROW_STEP_MAX 32
+
+struct pool {
+	const struct pool_opts *opts;
+	struct config *cfg;
+	struct scoreboard *sb;
+	int generation;
+	int draining;
+	uint64_t drain_deadline_ms;
+	uint64_t next_tick_ms;
+	uint64_t last_max_warning_ms;
+	int grow_step;
+	int crash_streak[2];          /* by slot kind */
+	uint64_t spawn_after_ms[2];   /* by slot kind: crash-loop back-off */
+	int replacement;              /* slot started to replace an old one on reload, or -1 */
+};
+
+static int sigpipe_fds[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = sig == SIGCHLD ? 'C' : sig == SIGHUP ? 'H' : 'T';
+
+	if (write(sigpipe_fds[1], &c, 1) < 0) {
+		/* The pipe is full: the master already has events to read. */
+	}
+	errno = saved;
+}
+
+static int master_signals(void)
+{
+	struct sigaction sa;
+	int sigs[] = { SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGQUIT };
+
+	if (pipe2(sigpipe_fds, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sa.sa_handler = on_signal;
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	return 0;
+}
+
+static int slot_alive(const struct sb_slot *s)
+{
+	return s->pid != 0 && __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != SLOT_EMPTY;
+}
+
+/* Alive and not asked to stop: counts toward the pool's size. */
+static int slot_serving(const struct sb_slot *s)
+{
+	return slot_alive(s) && __atomic_load_n(&s->cmd, __ATOMIC_ACQUIRE) != CMD_STOP;
+}
+
+static void slot_stop(struct sb_slot *s)
+{
+	__atomic_store_n(&s->cmd, (int)CMD_STOP, __ATOMIC_RELEASE);
+	kill(s->pid, SIGTERM);
+}
+
+/* The child's side of a fork: becomes a responder and never returns. */
+static void child_main(struct pool *p, int index, int kind)
+{
+	struct sb_slot *slot = &p->sb->slots[index];
+	int fd = kind == SLOT_STATUS ? p->opts->status_fd : p->opts->listen_fd;
+	int other = kind == SLOT_STATUS ? p->opts->listen_fd : p->opts->status_fd;
+	struct app app;
+	int rc;
+
+	/* A responder must not outlive its master. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != p->sb->master_pid)
+		_exit(1);
+	close(sigpipe_fds[0]);
+	close(sigpipe_fds[1]);
+	if (other >= 0)
+		close(other);
+	slot->pid = getpid();
+	srandom((unsigned)getpid() ^ (unsigned)clock_mono_us());
+	app_init(&app, p->cfg, p->sb, slot, kind, p->opts->routes, p->opts->nroutes);
+	rc = responder_run(&app, fd);
+	app_free(&app);
+	_exit(rc);
+}
+
+/* Starts a responder of a kind in a free slot. Returns the slot or -1. */
+static int spawn(struct pool *p, int kind)
+{
+	struct sb_slot *slot = NULL;
+	int index = -1;
+	pid_t pid;
+
+	for (int i = 0; i < SB_MAX_SLOTS; i++) {
+		if (p->sb->slots[i].pid == 0) {
+			index = i;
+			slot = &p->sb->slots[i];
+			break;
+		}
+	}
+	if (slot == NULL) {
+		log_error("no free scoreboard slot for a new responder");
+		return -1;
+	}
+	/* Fill the slot before the fork, so the child's own writes (IDLE)
+	 * can never be overwritten by the master's. */
+	memset(slot, 0, sizeof *slot);
+	slot->kind = kind;
+	slot->generation = p->generation;
+	slot->started_ms = clock_mono_ms();
+	slot->cmd = CMD_NONE;
+	scoreboard_set_state(slot, SLOT_STARTING);
+	pid = fork();
+	if (pid < 0) {
+		log_error("fork failed: %s", strerror(errno));
+		memset(slot, 0, sizeof *slot);
+		return -1;
+	}
+	if (pid == 0)
+		child_main(p, index, kind);
+	slot->pid = pid;
+	log_debug("started %s responder %ld", kind == SLOT_STATUS ? "status" : "pool", (long)pid);
+	return index;
+}
+
+/* Collects exited children and decides what each exit means. */
+static void reap(struct pool *p)
+{
+	uint64_t now = clock_mono_ms();
+	int st;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		struct sb_slot *slot = NULL;
+		uint64_t lived;
+		int asked, kind;
+
+		for (int i = 0; i < SB_MAX_SLOTS; i++)
+			if (p->sb->slots[i].pid == pid)
+				slot = &p->sb->slots[i];
+		if (slot == NULL)
+			continue;
+		asked = slot->cmd == CMD_STOP;
+		kind = slot->kind;
+		lived = now - slot->started_ms;
+		memset(slot, 0, sizeof *slot);
+		if (p->replacement >= 0 && slot == &p->sb->slots[p->replacement])
+			p->replacement = -1;
+
+		if (asked || p->draining) {
+			log_debug("responder %ld stopped", (long)pid);
+			continue;
+		}
+		if (WIFEXITED(st) && WEXITSTATUS(st) == RESPONDER_EXIT_RECYCLED) {
+			sb_add(&p->sb->restarts[RESTART_RECYCLED], 1);
+			log_debug("responder %ld recycled after %ld requests", (long)pid, p->cfg->api_max_requests);
+			continue;
+		}
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			sb_add(&p->sb->restarts[RESTART_EXITED], 1);
+			log_warn("responder %ld exited without being asked; replacing it", (long)pid);
+			continue;
+		}
+		sb_add(&p->sb->restarts[RESTART_CRASHED], 1);
+		p->crash_streak[kind] = lived < CRASH_QUICK_MS ? p->crash_streak[kind] + 1 : 1;
+		{
+			long delay = 0;
+			struct log_field f[4] = {
+				{ "pid", NULL, (double)pid },
+				{ "lived_ms", NULL, (double)lived },
+			};
+			int nf = 2;
+
+			if (p->crash_streak[kind] > 1) {
+				int shift = p->crash_streak[kind] - 2;
+				delay = shift >= 9 ? CRASH_BACKOFF_MAX_MS : 100L << shift;
+				if (delay > CRASH_BACKOFF_MAX_MS)
+					delay = CRASH_BACKOFF_MAX_MS;
+				p->spawn_after_ms[kind] = now + (uint64_t)delay;
+			}
+			if (WIFSIGNALED(st)) {
+				f[nf++] = (struct log_field){ "signal", strsignal(WTERMSIG(st)), 0 };
+				f[nf++] = (struct log_field){ "signal_number", NULL, WTERMSIG(st) };
+			} else {
+				f[nf++] = (struct log_field){ "exit_status", NULL, WEXITSTATUS(st) };
+			}
+			log_fields(LOG_ERROR, NULL, delay > 0 ? "responder died; replacing it after a back-off (crash loop)"
+			                                      : "responder died; replacing it", f, nf);
+		}
+	}
+}
+
+static int reload_pending(const struct pool *p)
+{
+	for (int i = 0; i < SB_MAX_SLOTS; i++) {
+		const struct sb_slot *s = &p->sb->slots[i];
+		if (slot_serving(s) && s->generation < p->generation && i != p->replacement)
+			return 1;
+	}
+	return 0;
+}
+
+/* An old-generation responder of a kind (any kind when kind < 0) still
+ * serving, an idle one first so that stopping it is immediate; or NULL. */
+static struct sb_slot *pick_old(struct pool *p, int kind)
+{
+	struct sb_slot *old = NULL;
+
+	for (int i = 0; i < SB_MAX_SLOTS; i++) {
+		struct sb_slot *s = &p->sb->slots[i];
+		if (!slot_serving(s) || s->generation >= p->generation || (kind >= 0 && s->kind != kind))
+			continue;
+		if (old == NULL || (s->state == SLOT_IDLE && old->state != SLOT_IDLE))
+			old = s;
+	}
+	return old;
+}
+
+/* Replaces old-generation responders one at a time: start a new one, wait
+ * until it accepts, then ask one old one of its kind to stop after the
+ * request in hand. Capacity never drops, so no request is refused. */
+static void roll(struct pool *p)
+{
+	struct sb_slot *old;
+
+	if (p->replacement >= 0) {
+		struct sb_slot *r = &p->sb->slots[p->replacement];
+		int st = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
+
+		if (st != SLOT_IDLE && st != SLOT_BUSY)
+			return;
+		old = pick_old(p, r->kind);
+		if (old != NULL)
+			slot_stop(old);
+		p->replacement = -1;
+		return;
+	}
+	old = pick_old(p, -1);
+	if (old != NULL)
+		p->replacement = spawn(p, old->kind);
+}
+
+/* The once-a-second decisions: grow while every responder is busy, shrink
+ * an idle surplus, note when the maximum is reached. */
+static void tick(struct pool *p, uint64_t now)
+{
+	struct sb_counts c = { 0, 0, 0, 0 };
+	long min = p->cfg->api_min_instances, max = p->cfg->api_max_instances;
+	struct sb_slot *longest_idle = NULL;
+
+	for (int i = 0; i < SB_MAX_SLOTS; i++) {
+		struct sb_slot *s = &p->sb->slots[i];
+		if (!slot_serving(s) || s->kind != SLOT_POOL)
+			continue;
+		c.total++;
+		if (s->state == SLOT_IDLE) {
+			c.idle++;
+			if (longest_idle == NULL || s->state_since_ms < longest_idle->state_since_ms)
+				longest_idle = s;
+		} else if (s->state == SLOT_BUSY) {
+			c.busy++;
+		} else {
+			c.starting++;
+		}
+	}
+	if (c.idle == 0 && c.starting == 0 && c.total < max && now >= p->spawn_after_ms[SLOT_POOL]) {
+		long n = max - c.total < p->grow_step ? max - c.total : p->grow_step;
+		log_info("every responder is busy: starting %ld more (pool %d of at most %ld)", n, c.total, max);
+		for (long i = 0; i < n; i++)
+			spawn(p, SLOT_POOL);
+		if (p->grow_step < GROW_STEP_MAX)
+			p->grow_step *= 2;
+	} else {
+		p->grow_step = 1;
+	}
+	if (c.idle == 0 && c.busy > 0 && c.total >= max) {
+		sb_add(&p->sb->max_reached, 1);
+		if (now - p->last_max_warning_ms >= 10000) {
+			log_warn("the pool is at its maximum (%ld) and every responder is busy; raise API_MAX_INSTANCES?", max);
+			p->last_max_warning_ms = now;
+		}
+	}
+	if (longest_idle != NULL && !reload_pending(p)
+	    && ((c.total > min && c.idle >= 2 && now - longest_idle->state_since_ms >= (uint64_t)p->cfg->api_idle_seconds * 1000)
+	        || c.total > max)) {
+		log_debug("stopping idle responder %ld (pool %d, minimum %ld)", (long)longest_idle->pid, c.total, min);
+		slot_stop(longest_idle);
+	}
+}
+
+/* Keeps the pool at its minimum and the status responder present, and
+ * advances a reload; runs on every turn of the loop. */
+static void maintain(struct pool *p, uint64_t now)
+{
+	int pool_serving = 0, status_serving = 0;
+
+	if (p->draining)
+		return;
+	for (int i = 0; i < SB_MAX_SLOTS; i++) {
+		const struct sb_slot *s = &p->sb->slots[i];
+		if (slot_serving(s)) {
+			if (s->kind == SLOT_POOL)
+				pool_serving++;
+			else
+				status_serving++;
+		}
+	}
+	if (p->opts->status_fd >= 0 && status_serving == 0 && now >= p->spawn_after_ms[SLOT_STATUS])
+		spawn(p, SLOT_STATUS);
+	if (now >= p->spawn_after_ms[SLOT_POOL])
+		for (long i = pool_serving; i < p->cfg->api_min_instances; i++)
+			if (spawn(p, SLOT_POOL) < 0)
+				break;
+	if (reload_pending(p))
+		roll(p);
+	if (now >= p->next_tick_ms) {
+		tick(p, now);
+		p->next_tick_ms = now + 1000;
+	}
+}
+
+static void reload(struct pool *p)
+{
+	struct config *fresh = calloc(1, sizeof *fresh);
+	struct buf fixed = BUF_INIT;
+
+	if (fresh == NULL || p->opts->reload == NULL || p->opts->reload(fresh) < 0) {
+		log_error("reload refused: the running configuration stays");
+		free(fresh);
+		return;
+	}
+	if (config_diff_fixed(p->cfg, fresh, &fixed) > 0)
+		log_warn("%s", fixed.data);
+	buf_free(&fixed);
+	config_free(p->cfg);
+	free(p->cfg);
+	p->cfg = fresh;
+	log_set_level((enum log_level)fresh->log_level);
+	p->sb->min_instances = (int)fresh->api_min_instances;
+	p->sb->max_instances = (int)fresh->api_max_instances;
+	p->generation++;
+	log_info("configuration reloaded: replacing responders one at a time (generation %d)", p->generation);
+}
+
+static void drain(struct pool *p)
+{
+	if (p->draining) {
+		log_warn("second stop signal: stopping now");
+		p->drain_deadline_ms = 0;
+		return;
+	}
+	p->draining = 1;
+	p->drain_deadline_ms = clock_mono_ms() + (uint64_t)p->cfg->api_drain_seconds * 1000;
+	log_info("draining: finishing requests in flight (up to %ld s)", p->cfg->api_drain_seconds);
+	/* New connections are refused from now on. */
+	if (p->opts->unix_path != NULL)
+		unlink(p->opts->unix_path);
+	if (p->opts->status_unix_path != NULL)
+		unlink(p->opts->status_unix_path);
+	close(p->opts->listen_fd);
+	if (p->opts->status_fd >= 0)
+		close(p->opts->status_fd);
+	for (int i = 0; i < SB_MAX_SLOTS; i++)
+		if (slot_alive(&p->sb->slots[i]))
+			slot_stop(&p->sb->slots[i]);
+}
+
+static int children_alive(const struct pool *p)
+{
+	for (int i = 0; i < SB_MAX_SLOTS; i++)
+		if (p->sb->slots[i].pid != 0)
+			return 1;
+	return 0;
+}
+
+int pool_run(const struct pool_opts *opts)
+{
+	struct pool pool, *p = &pool;
+
+	memset(p, 0, sizeof *p);
+	p->opts = opts;
+	p->cfg = opts->cfg;
+	p->replacement = -1;
+	p->grow_step = 1;
+	p->sb = scoreboard_new();
+	if (p->sb == NULL || master_signals() < 0) {
+		log_error("could not set up the scoreboard or signal handling: %s", strerror(errno));
+		return 1;
+	}
+	p->sb->min_instances = (int)p->cfg->api_min_instances;
+	p->sb->max_instances = (int)p->cfg->api_max_instances;
+	log_info("pool starting: %ld to %ld responders%s", p->cfg->api_min_instances, p->cfg->api_max_instances,
+	         opts->status_fd >= 0 ? ", and a status responder" : "");
+
+	for (;;) {
+		struct pollfd pfd = { sigpipe_fds[0], POLLIN, 0 };
+		uint64_t now = clock_mono_ms();
+		int timeout = 1000;
+		char ev[64];
+		ssize_t n;
+
+		if (p->draining) {
+			if (!children_alive(p))
+				break;
+			if (now >= p->drain_deadline_ms) {
+				log_warn("drain time is up: killing the responders still busy");
+				for (int i = 0; i < SB_MAX_SLOTS; i++)
+					if (p->sb->slots[i].pid != 0)
+						kill(p->sb->slots[i].pid, SIGKILL);
+				p->drain_deadline_ms = UINT64_MAX;
+			}
+			timeout = 100;
+		} else {
+			maintain(p, now);
+			if (p->replacement >= 0 || reload_pending(p))
+				timeout = 20;
+			else if (p->next_tick_ms > now && p->next_tick_ms - now < 1000)
+				timeout = (int)(p->next_tick_ms - now);
+			for (int k = 0; k < 2; k++)
+				if (p->spawn_after_ms[k] > now && p->spawn_after_ms[k] - now < (uint64_t)timeout)
+					timeout = (int)(p->spawn_after_ms[k] - now) + 1;
+		}
+		if (poll(&pfd, 1, timeout) <= 0)
+			continue;
+		while ((n = read(sigpipe_fds[0], ev, sizeof ev)) > 0) {
+			int chld = 0, hup = 0, term = 0;
+			for (ssize_t i = 0; i < n; i++) {
+				chld |= ev[i] == 'C';
+				hup |= ev[i] == 'H';
+				term |= ev[i] == 'T';
+			}
+			if (chld)
+				reap(p);
+			if (term)
+				drain(p);
+			else if (hup && !p->draining)
+				reload(p);
+		}
+	}
+	log_info("pool stopped");
+	config_free(p->cfg);
+	free(p->cfg);
+	scoreboard_free(p->sb);
+	return 0;
+}

@@ -1,0 +1,88 @@
+/* response: what a handler fills; the writer turns it into FastCGI output
+ * with Content-Length, the request id and the security headers. */
+#include "ac-config.h"
+
+#include "response.h"
+#include "http.h"
+#include "log.h"
+
+#include <string.h>
+
+void response_init(struct response *res, const char *request_id)
+{
+	memset(res, 0, sizeof *res);
+	res->request_id = request_id;
+}
+
+void response_free(struct response *res)
+{
+	buf_free(&res->headers);
+	buf_free(&res->body);
+}
+
+void res_header(struct response *res, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL) {
+		log_msg(LOG_ERROR, res->request_id, "refused a header with a line break: %s", name);
+		return;
+	}
+	buf_printf(&res->headers, "%s: %s\r\n", name, value);
+}
+
+void res_body(struct response *res, int status, const char *content_type, const char *data, size_t len)
+{
+	res->status = status;
+	res->content_type = content_type;
+	buf_reset(&res->body);
+	buf_append(&res->body, data, len);
+}
+
+void res_json_text(struct response *res, int status, const char *json)
+{
+	res_body(res, status, "application/json", json, strlen(json));
+}
+
+void res_json(struct response *res, int status, struct json_object *obj)
+{
+	res_json_text(res, status, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
+	json_object_put(obj);
+}
+
+void res_error(struct response *res, int status, const char *code, const char *message)
+{
+	struct buf b = BUF_INIT;
+
+	buf_puts(&b, "{\"error\":{\"code\":");
+	buf_json_str(&b, code);
+	buf_puts(&b, ",\"message\":");
+	buf_json_str(&b, message);
+	buf_puts(&b, ",\"request_id\":");
+	buf_json_str(&b, res->request_id != NULL ? res->request_id : "");
+	buf_puts(&b, "}}");
+	res_body(res, status, "application/json", b.data, b.len);
+	buf_free(&b);
+}
+
+void response_serialize(const struct response *res, int head_only, struct buf *out)
+{
+	int status = res->status ? res->status : 500;
+	/* 204 and 304 carry no body, and so no Content-Type. */
+	int bodyless = status == 204 || status == 304;
+
+	buf_printf(out, "Status: %d %s\r\n", status, http_reason(status));
+	if (!bodyless) {
+		buf_printf(out, "Content-Type: %s%s\r\n",
+		           res->content_type != NULL ? res->content_type : "application/json",
+		           res->content_type != NULL && strncmp(res->content_type, "text/", 5) == 0
+		                   && strstr(res->content_type, "charset") == NULL ? "; charset=utf-8" : "");
+		buf_printf(out, "Content-Length: %zu\r\n", res->body.len);
+	}
+	if (res->request_id != NULL)
+		buf_printf(out, "X-Request-Id: %s\r\n", res->request_id);
+	buf_puts(out, "X-Content-Type-Options: nosniff\r\n");
+	if (res->headers.len > 0)
+		buf_append(out, res->headers.data, res->headers.len);
+	buf_puts(out, "\r\n");
+	if (!head_only && !bodyless && res->body.len > 0)
+		buf_append(out, res->body.data, res->body.len);
+}

@@ -1,0 +1,116 @@
+/* scoreboard: the pool's shared memory. The master maps it before forking;
+ * every responder writes its own slot and the shared counters, and any
+ * process can read the whole pool from it. Counters live here, not in a
+ * responder, so they survive recycling and never go backwards. */
+#ifndef SENTIA_SCOREBOARD_H
+#define SENTIA_SCOREBOARD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "http.h"
+
+#define SB_MAX_SLOTS 260      /* 256 pool responders, the status responder, spare */
+#define SB_MAX_ROUTES 96      /* dispatch-table rows plus one for unmatched paths */
+#define SB_NBUCKETS 12        /* latency histogram: 11 bounds and +Inf */
+
+/* Latency histogram bounds in microseconds (the last bucket is +Inf). */
+extern const uint64_t sb_bucket_bounds_us[SB_NBUCKETS - 1];
+
+enum slot_state {
+	SLOT_EMPTY,      /* no process */
+	SLOT_STARTING,   /* forked, not yet accepting */
+	SLOT_IDLE,       /* waiting for a connection */
+	SLOT_BUSY,       /* serving a request */
+};
+
+enum slot_kind {
+	SLOT_POOL,       /* serves the main socket */
+	SLOT_STATUS,     /* serves the status socket */
+};
+
+/* What the master asks of a responder, read between requests. */
+enum slot_cmd {
+	CMD_NONE,
+	CMD_STOP,        /* finish the request in hand, then exit */
+};
+
+enum restart_reason {
+	RESTART_RECYCLED,    /* served API_MAX_REQUESTS */
+	RESTART_CRASHED,     /* died by a signal or a non-zero exit */
+	RESTART_EXITED,      /* exited 0 without being asked */
+	RESTART__MAX
+};
+
+enum dependency {
+	DEP_DATABASE,
+	DEP_REDIS,
+	DEP__MAX
+};
+
+/* One responder's slot. pid, kind and generation are written by the
+ * master; state, requests and the times by the responder itself. */
+struct sb_slot {
+	pid_t pid;
+	int kind;                  /* enum slot_kind */
+	int generation;            /* configuration generation it was started with */
+	int state;                 /* enum slot_state */
+	int cmd;                   /* enum slot_cmd, written by the master */
+	uint64_t requests;         /* served by this process */
+	uint64_t started_ms;       /* monotonic */
+	uint64_t state_since_ms;   /* monotonic, when state last changed */
+};
+
+/* Per-route counters: by method and status class, and a latency histogram. */
+struct sb_route {
+	uint64_t count[HTTP__MAX][5];    /* [method][1xx..5xx] */
+	uint64_t buckets[SB_NBUCKETS];   /* not cumulative; rendering sums them */
+	uint64_t sum_us;
+};
+
+struct scoreboard {
+	pid_t master_pid;
+	double start_wall;               /* seconds since the epoch */
+	uint64_t start_ms;               /* monotonic */
+	int min_instances, max_instances;
+	uint64_t requests_total;
+	uint64_t restarts[RESTART__MAX];
+	uint64_t max_reached;            /* ticks with every responder busy at the maximum */
+	uint64_t dep_failures[DEP__MAX];
+	struct sb_slot slots[SB_MAX_SLOTS];
+	struct sb_route routes[SB_MAX_ROUTES];
+};
+
+/* Maps a zeroed scoreboard shared with future children; NULL on failure. */
+struct scoreboard *scoreboard_new(void);
+/* Unmaps it. */
+void scoreboard_free(struct scoreboard *sb);
+
+/* Adds n to a shared counter, atomically. */
+static inline void sb_add(uint64_t *counter, uint64_t n)
+{
+	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
+
+/* Reads a shared value written by another process. */
+static inline uint64_t sb_load(const uint64_t *v)
+{
+	return __atomic_load_n(v, __ATOMIC_RELAXED);
+}
+
+/* Records a served request: route index (or the unmatched row), method,
+ * status and duration. */
+void scoreboard_record(struct scoreboard *sb, int route, enum http_method m, int status, uint64_t duration_us);
+/* Sets a slot's state, with the time it changed. */
+void scoreboard_set_state(struct sb_slot *slot, enum slot_state state);
+
+/* Counts of pool responders by state (status responder excluded). */
+struct sb_counts {
+	int idle, busy, starting, total;
+};
+void scoreboard_count(const struct scoreboard *sb, struct sb_counts *out);
+
+/* Resident memory of a process in bytes, from /proc; 0 when unknown. */
+uint64_t proc_rss_bytes(pid_t pid);
+
+#endif
