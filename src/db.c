@@ -33,28 +33,66 @@ static void db_set_error(struct db *db, const char *prefix, const char *msg)
 	db->error[n] = '\0';
 }
 
-static void db_drop(struct db *db)
+/* Closes the connection. A connection that failed in use is dropped
+ * without delay (the server may well be back: try a new one at once); a
+ * failed attempt to connect starts or lengthens the back-off. */
+static void db_close(struct db *db)
 {
 	if (db->conn != NULL) {
 		PQfinish(db->conn);
 		db->conn = NULL;
 	}
+}
+
+static void db_drop(struct db *db)
+{
+	db_close(db);
 	retry_failed(&db->retry, clock_mono_ms());
 }
 
+/* Connects without blocking past the connect timeout. libpq's own
+ * connect_timeout counts per attempt (SSL, GSS, then plain), so a server
+ * that accepts and never answers could hold a responder for a multiple of
+ * it; this loop keeps one deadline for the whole connection. */
 static int db_connect(struct db *db)
 {
 	char timeout[16], options[64];
 	const char *keys[] = { "dbname", "connect_timeout", "options", "application_name", NULL };
 	const char *vals[] = { db->url, timeout, options, db->application_name, NULL };
+	uint64_t deadline = clock_mono_ms() + (uint64_t)db->connect_timeout_s * 1000;
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 
 	snprintf(timeout, sizeof timeout, "%ld", db->connect_timeout_s);
 	snprintf(options, sizeof options, "-c statement_timeout=%ld", db->statement_timeout_ms);
 	/* expand_dbname: a URL in dbname is expanded, and the keys after it
 	 * override what the URL says. */
-	db->conn = PQconnectdbParams(keys, vals, 1);
-	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+	db->conn = PQconnectStartParams(keys, vals, 1);
+	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD) {
 		db_set_error(db, "connect: ", db->conn != NULL ? PQerrorMessage(db->conn) : "out of memory");
+		db_drop(db);
+		return -1;
+	}
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+		struct pollfd pfd = { PQsocket(db->conn), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0 };
+		uint64_t now = clock_mono_ms();
+		int n;
+
+		if (now >= deadline) {
+			snprintf(db->error, sizeof db->error, "connect: no answer within %ld s", db->connect_timeout_s);
+			db_drop(db);
+			return -1;
+		}
+		n = poll(&pfd, 1, (int)(deadline - now));
+		if (n < 0 && errno != EINTR) {
+			db_set_error(db, "connect: poll: ", strerror(errno));
+			db_drop(db);
+			return -1;
+		}
+		if (n > 0)
+			st = PQconnectPoll(db->conn);
+	}
+	if (st == PGRES_POLLING_FAILED || PQstatus(db->conn) != CONNECTION_OK) {
+		db_set_error(db, "connect: ", PQerrorMessage(db->conn));
 		db_drop(db);
 		return -1;
 	}
@@ -84,8 +122,8 @@ PGconn *db_get(struct db *db)
 {
 	if (db->conn != NULL && !db_idle_ok(db->conn)) {
 		db_set_error(db, "connection lost: ", PQerrorMessage(db->conn));
-		log_warn("PostgreSQL %s", db->error);
-		db_drop(db);
+		log_warn("PostgreSQL %s; reconnecting", db->error);
+		db_close(db);
 	}
 	if (db->conn != NULL)
 		return db->conn;
@@ -123,12 +161,10 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
 		int n;
 
 		if (now >= deadline) {
-			char err[128];
-			PGcancel *cancel = PQgetCancel(c);
-			if (cancel != NULL) {
-				PQcancel(cancel, err, sizeof err);
-				PQfreeCancel(cancel);
-			}
+			/* No PQcancel here: it opens a connection to the server and
+			 * waits for it with no time limit, which is the very thing
+			 * that is not answering. Dropping the connection is enough;
+			 * the server's statement_timeout ends the statement. */
 			snprintf(db->error, sizeof db->error, "no answer within %ld ms", db->statement_timeout_ms + 1000);
 			db_drop(db);
 			return NULL;

@@ -104,12 +104,16 @@ int kv_url_parse(const char *url, struct kv_target *t, struct buf *why)
 	}
 	p = url + 8;
 	slash = strchr(p, '/');
-	at = memchr(p, '@', slash != NULL ? (size_t)(slash - p) : strlen(p));
+	/* The last @ before the path ends the credentials: a password may
+	 * hold an @ of its own. */
+	at = memrchr(p, '@', slash != NULL ? (size_t)(slash - p) : strlen(p));
 	if (at != NULL) {
 		const char *colon = memchr(p, ':', (size_t)(at - p));
 		if (colon != NULL) {
-			if (colon > p)
-				t->user = url_part(p, (size_t)(colon - p));
+			if (colon > p && (t->user = url_part(p, (size_t)(colon - p))) == NULL) {
+				buf_puts(why, "bad %-escape in the user name");
+				goto err;
+			}
 			t->password = url_part(colon + 1, (size_t)(at - colon - 1));
 		} else {
 			t->password = url_part(p, (size_t)(at - p));
@@ -176,13 +180,21 @@ int kv_init(struct kv *kv, const char *url, long connect_ms, long command_ms, lo
 	return 0;
 }
 
-static void kv_drop(struct kv *kv, const char *why)
+/* Closes the connection, noting why. A connection that failed in use is
+ * closed without delay (a new one is tried at once); a failed attempt to
+ * connect starts or lengthens the back-off. */
+static void kv_close(struct kv *kv, const char *why)
 {
 	if (kv->ctx != NULL) {
 		redisFree(kv->ctx);
 		kv->ctx = NULL;
 	}
 	snprintf(kv->error, sizeof kv->error, "%s", why);
+}
+
+static void kv_drop(struct kv *kv, const char *why)
+{
+	kv_close(kv, why);
 	retry_failed(&kv->retry, clock_mono_ms());
 }
 
@@ -255,8 +267,10 @@ static int kv_connect(struct kv *kv)
 
 redisContext *kv_get(struct kv *kv)
 {
-	if (kv->ctx != NULL && !kv_idle_ok(kv->ctx))
-		kv_drop(kv, "connection closed by the server");
+	if (kv->ctx != NULL && !kv_idle_ok(kv->ctx)) {
+		log_warn("Redis connection closed by the server; reconnecting");
+		kv_close(kv, "connection closed by the server");
+	}
 	if (kv->ctx != NULL)
 		return kv->ctx;
 	if (retry_ready(&kv->retry, clock_mono_ms())) {

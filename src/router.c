@@ -79,8 +79,7 @@ enum router_result router_match(const struct route *table, size_t n, enum http_m
                                 const char *path, struct route_match *out)
 {
 	struct route_match tmp;
-	int best = -1, best_score = -1, bad = 0;
-	int has_head_route = 0;
+	int best = -1, best_rank = -1, bad = 0;
 
 	out->route = -1;
 	out->allow = 0;
@@ -89,7 +88,7 @@ enum router_result router_match(const struct route *table, size_t n, enum http_m
 		return ROUTER_NOT_FOUND;
 	for (size_t i = 0; i < n; i++) {
 		int score = match_pattern(table[i].pattern, path, &tmp);
-		int wanted;
+		int rank;
 
 		if (score == -2) {
 			bad = 1;
@@ -100,13 +99,17 @@ enum router_result router_match(const struct route *table, size_t n, enum http_m
 		out->allow |= 1u << table[i].method;
 		if (table[i].method == HTTP_GET)
 			out->allow |= 1u << HTTP_HEAD;
-		if (table[i].method == HTTP_HEAD)
-			has_head_route = 1;
-		wanted = table[i].method == method
-		         || (method == HTTP_HEAD && table[i].method == HTTP_GET && !has_head_route);
-		if (wanted && score > best_score) {
+		/* Rank by specificity; on a tie, a row for the very method beats
+		 * a GET row answering HEAD, whatever the order of the table. */
+		if (table[i].method == method)
+			rank = score * 2 + 1;
+		else if (method == HTTP_HEAD && table[i].method == HTTP_GET)
+			rank = score * 2;
+		else
+			continue;
+		if (rank > best_rank) {
+			best_rank = rank;
 			best = (int)i;
-			best_score = score;
 			*out = (struct route_match){ .allow = out->allow };
 			memcpy(out->params, tmp.params, sizeof tmp.params);
 			out->nparams = tmp.nparams;

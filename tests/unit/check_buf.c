@@ -1,1 +1,170 @@
-/* placeholder */
+/* check_buf: the growable buffer's appends, growth and JSON string escaping. */
+#include "ac-config.h"
+
+#include "buf.h"
+#include "suites.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+/* Appends s as a JSON string to a fresh buffer and compares the result. */
+static void assert_json_str(const char *s, const char *want)
+{
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(buf_json_str(&b, s), 0);
+	ck_assert_str_eq(b.data, want);
+	ck_assert_uint_eq(b.len, strlen(want));
+	buf_free(&b);
+}
+
+START_TEST(test_append_grows)
+{
+	struct buf b = BUF_INIT;
+	char chunk[100];
+
+	memset(chunk, 'x', sizeof chunk);
+	for (int i = 0; i < 50; i++)
+		ck_assert_int_eq(buf_append(&b, chunk, sizeof chunk), 0);
+	ck_assert_uint_eq(b.len, 5000);
+	ck_assert_uint_ge(b.cap, b.len + 1);
+	ck_assert_int_eq(b.data[b.len], '\0');
+	ck_assert_uint_eq(strlen(b.data), 5000);
+	ck_assert_int_eq(b.data[0], 'x');
+	ck_assert_int_eq(b.data[4999], 'x');
+	buf_free(&b);
+	ck_assert_ptr_null(b.data);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_uint_eq(b.cap, 0);
+}
+END_TEST
+
+START_TEST(test_append_empty_terminates)
+{
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(buf_append(&b, "", 0), 0);
+	ck_assert_ptr_nonnull(b.data);
+	ck_assert_str_eq(b.data, "");
+	ck_assert_uint_eq(b.len, 0);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_puts_putc)
+{
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(buf_puts(&b, "abc"), 0);
+	ck_assert_int_eq(buf_putc(&b, '-'), 0);
+	ck_assert_int_eq(buf_puts(&b, "def"), 0);
+	ck_assert_str_eq(b.data, "abc-def");
+	ck_assert_uint_eq(b.len, 7);
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_printf_grows)
+{
+	struct buf b = BUF_INIT;
+	char big[3001];
+
+	memset(big, 'y', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	ck_assert_int_eq(buf_printf(&b, "%d:", 42), 0);
+	ck_assert_int_eq(buf_printf(&b, "%s|%s", big, "end"), 0);
+	ck_assert_uint_eq(b.len, 3 + 3000 + 4);
+	ck_assert_uint_eq(strlen(b.data), b.len);
+	ck_assert_int_eq(strncmp(b.data, "42:yyy", 6), 0);
+	ck_assert_str_eq(b.data + 3 + 3000, "|end");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_reset_keeps_memory)
+{
+	struct buf b = BUF_INIT;
+	size_t cap;
+
+	buf_puts(&b, "something");
+	cap = b.cap;
+	buf_reset(&b);
+	ck_assert_uint_eq(b.len, 0);
+	ck_assert_str_eq(b.data, "");
+	ck_assert_uint_eq(b.cap, cap);
+	buf_puts(&b, "new");
+	ck_assert_str_eq(b.data, "new");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_json_plain)
+{
+	assert_json_str("", "\"\"");
+	assert_json_str("hello world", "\"hello world\"");
+}
+END_TEST
+
+START_TEST(test_json_quotes_backslash)
+{
+	assert_json_str("a\"b", "\"a\\\"b\"");
+	assert_json_str("a\\b", "\"a\\\\b\"");
+	assert_json_str("\"\\\"", "\"\\\"\\\\\\\"\"");
+}
+END_TEST
+
+START_TEST(test_json_control_bytes)
+{
+	assert_json_str("\x01", "\"\\u0001\"");
+	assert_json_str("a\x1f" "b", "\"a\\u001fb\"");
+	assert_json_str("\x7f", "\"\\u007f\"");
+	assert_json_str("line1\nline2", "\"line1\\nline2\"");
+	assert_json_str("\r\t", "\"\\r\\t\"");
+}
+END_TEST
+
+START_TEST(test_json_utf8_passes)
+{
+	/* é and € in UTF-8: copied byte for byte, not escaped. */
+	assert_json_str("caf\xc3\xa9 \xe2\x82\xac", "\"caf\xc3\xa9 \xe2\x82\xac\"");
+}
+END_TEST
+
+START_TEST(test_json_round_trip)
+{
+	char all[128];
+	struct buf b = BUF_INIT;
+	struct json_object *o;
+
+	/* Every ASCII byte but NUL, read back by a real JSON parser. */
+	for (int i = 1; i < 128; i++)
+		all[i - 1] = (char)i;
+	all[127] = '\0';
+	ck_assert_int_eq(buf_json_str(&b, all), 0);
+	o = json_tokener_parse(b.data);
+	ck_assert_ptr_nonnull(o);
+	ck_assert(json_object_is_type(o, json_type_string));
+	ck_assert_str_eq(json_object_get_string(o), all);
+	json_object_put(o);
+	buf_free(&b);
+}
+END_TEST
+
+Suite *buf_suite(void)
+{
+	Suite *s = suite_create("buf");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_append_grows);
+	tcase_add_test(tc, test_append_empty_terminates);
+	tcase_add_test(tc, test_puts_putc);
+	tcase_add_test(tc, test_printf_grows);
+	tcase_add_test(tc, test_reset_keeps_memory);
+	tcase_add_test(tc, test_json_plain);
+	tcase_add_test(tc, test_json_quotes_backslash);
+	tcase_add_test(tc, test_json_control_bytes);
+	tcase_add_test(tc, test_json_utf8_passes);
+	tcase_add_test(tc, test_json_round_trip);
+	suite_add_tcase(s, tc);
+	return s;
+}

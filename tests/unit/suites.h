@@ -1,1 +1,17 @@
+/* suites: the Check suites of sentia's unit tests, one per module. */
+#ifndef SENTIA_TEST_SUITES_H
+#define SENTIA_TEST_SUITES_H
 
+#include <check.h>
+
+/* Each returns a new suite; the runner in check_sentia.c owns it. */
+Suite *buf_suite(void);
+Suite *config_suite(void);
+Suite *envfile_suite(void);
+Suite *kv_url_suite(void);
+Suite *metrics_suite(void);
+Suite *request_suite(void);
+Suite *response_suite(void);
+Suite *router_suite(void);
+
+#endif

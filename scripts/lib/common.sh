@@ -1,0 +1,211 @@
+# shellcheck shell=bash
+# Shared by scripts/run, scripts/test and bench/run: installs what sentia
+# needs, builds it, and starts private PostgreSQL, Redis, nginx and the pool
+# in one folder, on loopback ports. Every server runs in the foreground as a
+# child of the calling shell and is stopped by its PID, never by name: in a
+# container whose PID 1 does not reap, a daemonised server would linger.
+
+SENTIA_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# Debian packages: build tools, libraries, the servers, the test tools.
+SENTIA_PACKAGES=(
+	build-essential autoconf automake libtool pkg-config git
+	libfcgi-dev libfcgi-bin libpq-dev libhiredis-dev libjson-c-dev
+	libjwt-gnutls-dev libgnutls28-dev check
+	postgresql postgresql-client redis-server redis-tools nginx-light
+	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2
+)
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the packages that are missing, after one apt-get update.
+install_deps() {
+	local missing=() p
+	for p in "${SENTIA_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing: ${missing[*]}"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build DIR [CONFIGURE-ARGS...]: configures (once) and builds in DIR.
+build() {
+	local dir=$1; shift
+	if [ ! -x "$SENTIA_TOP/configure" ] || [ "$SENTIA_TOP/configure.ac" -nt "$SENTIA_TOP/configure" ]; then
+		say "autoreconf"
+		(cd "$SENTIA_TOP" && autoreconf -fi >/dev/null 2>&1) || die "autoreconf failed"
+	fi
+	mkdir -p "$dir"
+	if [ ! -f "$dir/Makefile" ]; then
+		say "configure $* in $dir"
+		(cd "$dir" && "$SENTIA_TOP/configure" -q "$@") || die "configure failed"
+	fi
+	say "make in $dir"
+	make -C "$dir" -j"$(nproc)" -s >/dev/null || die "build failed"
+}
+
+# free_port BASE: the first port from BASE on that nothing listens on.
+free_port() {
+	local p=$1
+	while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+	echo "$p"
+}
+
+# run_dir_new: makes the private folder (readable by the service users).
+run_dir_new() {
+	RUN_DIR=$(mktemp -d /tmp/sentia.XXXXXX)
+	chmod 755 "$RUN_DIR"
+	mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs"
+	export RUN_DIR
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# The prefix that runs a command as the postgres user when we are root
+# (PostgreSQL refuses to run as root). setpriv execs, so a server started
+# as "${AS_PG[@]}" postgres ... & has $! as its own PID. (A shell function
+# started with & would run in a subshell, and $! would be that subshell.)
+if [ "$(id -u)" -eq 0 ]; then
+	AS_PG=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+else
+	AS_PG=()
+fi
+
+pg_init() {
+	local bin; bin=$(pg_bin)
+	PG_PORT=${PG_PORT:-$(free_port 55432)}
+	mkdir -p "$RUN_DIR/pg" "$RUN_DIR/pgsock"
+	[ "$(id -u)" -eq 0 ] && chown postgres: "$RUN_DIR/pg" "$RUN_DIR/pgsock"
+	"${AS_PG[@]}" "$bin/initdb" -D "$RUN_DIR/pg" -A trust -U postgres --no-sync -E UTF8 >"$RUN_DIR/logs/initdb.log" 2>&1 \
+		|| die "initdb failed: see $RUN_DIR/logs/initdb.log"
+	export PG_PORT
+	export DATABASE_URL="postgresql://sentia@127.0.0.1:$PG_PORT/sentia"
+}
+
+pg_start() {
+	local bin; bin=$(pg_bin)
+	"${AS_PG[@]}" "$bin/postgres" -D "$RUN_DIR/pg" -p "$PG_PORT" -k "$RUN_DIR/pgsock" \
+		-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+		-c full_page_writes=off -c max_connections=200 \
+		>>"$RUN_DIR/logs/postgres.log" 2>&1 &
+	echo $! >"$RUN_DIR/pids/postgres"
+	wait_for "PostgreSQL" 30 "$bin/pg_isready" -q -U postgres -h 127.0.0.1 -p "$PG_PORT"
+}
+
+pg_stop() {
+	stop_pid postgres INT
+}
+
+pg_create_db() {
+	psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 \
+		-c "CREATE ROLE sentia LOGIN" -c "CREATE DATABASE sentia OWNER sentia" >/dev/null
+}
+
+redis_start() {
+	REDIS_PORT=${REDIS_PORT:-$(free_port 56379)}
+	mkdir -p "$RUN_DIR/redis"
+	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$RUN_DIR/redis" \
+		--save "" --appendonly yes --daemonize no --protected-mode yes \
+		--logfile "$RUN_DIR/logs/redis.log" &
+	echo $! >"$RUN_DIR/pids/redis"
+	export REDIS_PORT REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+	wait_for "Redis" 30 redis-cli -p "$REDIS_PORT" ping
+}
+
+redis_stop() {
+	stop_pid redis TERM
+}
+
+# The user nginx workers run as, and so the group of sentia's socket.
+web_user() { if [ "$(id -u)" -eq 0 ]; then echo www-data; else id -un; fi; }
+web_group() { if [ "$(id -u)" -eq 0 ]; then echo www-data; else id -gn; fi; }
+
+nginx_start() {
+	HTTP_PORT=${HTTP_PORT:-$(free_port 8080)}
+	STATUS_HTTP_PORT=${STATUS_HTTP_PORT:-$(free_port $((HTTP_PORT + 1)))}
+	mkdir -p "$RUN_DIR/nginx-tmp"
+	[ "$(id -u)" -eq 0 ] && chown "$(web_user)" "$RUN_DIR/nginx-tmp"
+	sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
+	    -e "s|@STATUS_HTTP_PORT@|$STATUS_HTTP_PORT|g" -e "s|@USER@|$(web_user)|g" \
+	    -e "s|@GROUP@|$(web_group)|g" -e "s|@ACCESS_LOG@|${NGINX_ACCESS_LOG:-$RUN_DIR/logs/nginx-access.log}|g" \
+	    "$SENTIA_TOP/httpd-conf/nginx/sentia-local.conf.in" >"$RUN_DIR/nginx.conf"
+	nginx -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/logs/nginx-error.log" -g "daemon off;" \
+		2>>"$RUN_DIR/logs/nginx-error.log" &
+	echo $! >"$RUN_DIR/pids/nginx"
+	export HTTP_PORT STATUS_HTTP_PORT BASE_URL="http://127.0.0.1:$HTTP_PORT" STATUS_URL="http://127.0.0.1:$STATUS_HTTP_PORT"
+	wait_for "nginx" 30 curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/"
+}
+
+nginx_stop() {
+	stop_pid nginx TERM
+}
+
+# api_start BUILD_DIR [EXTRA-ARGS...]: starts the pool on unix sockets in the
+# run folder, with whatever API_* and other settings the environment holds.
+api_start() {
+	local dir=$1; shift
+	rm -f "$RUN_DIR/api.sock" "$RUN_DIR/status.sock"
+	"$dir/sentia-api" --listen "unix:$RUN_DIR/api.sock" --status-listen "unix:$RUN_DIR/status.sock" \
+		--socket-group "$(web_group)" "$@" >>"$RUN_DIR/logs/api.log" 2>&1 &
+	echo $! >"$RUN_DIR/pids/api"
+	export API_PID=$!
+	wait_for "sentia-api" 30 curl -sf -o /dev/null "${BASE_URL:-http://127.0.0.1:$HTTP_PORT}/health"
+}
+
+api_stop() {
+	stop_pid api TERM
+}
+
+# stop_pid NAME SIGNAL: signals the server whose PID is in pids/NAME and
+# waits for it (it is our child, so wait reaps it); KILL after 30 s.
+stop_pid() {
+	local name=$1 sig=$2 pid i
+	[ -f "$RUN_DIR/pids/$name" ] || return 0
+	pid=$(cat "$RUN_DIR/pids/$name")
+	rm -f "$RUN_DIR/pids/$name"
+	kill -"$sig" "$pid" 2>/dev/null || return 0
+	for i in $(seq 1 300); do
+		kill -0 "$pid" 2>/dev/null || break
+		# A child of this shell: reap it as soon as it is gone.
+		if ! ps -o stat= -p "$pid" 2>/dev/null | grep -qv Z; then break; fi
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && ps -o stat= -p "$pid" | grep -qv Z && kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+}
+
+# wait_for WHAT SECONDS COMMAND...: retries COMMAND until it succeeds.
+wait_for() {
+	local what=$1 secs=$2 i; shift 2
+	for i in $(seq 1 $((secs * 10))); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	die "$what did not come up within $secs s (logs: $RUN_DIR/logs)"
+}
+
+# env_start: PostgreSQL, Redis and nginx in a new run folder.
+env_start() {
+	[ -n "${RUN_DIR:-}" ] || run_dir_new
+	pg_init
+	pg_start
+	pg_create_db
+	redis_start
+	nginx_start
+}
+
+# env_stop: everything env_start and api_start started, newest first.
+env_stop() {
+	[ -n "${RUN_DIR:-}" ] || return 0
+	api_stop
+	nginx_stop
+	redis_stop
+	pg_stop
+}

@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# Dependencies going away and coming back.
+
+test_dependencies_down_and_back() {
+	local crashed0
+	crashed0=$(metric 'sentia_responder_restarts_total{reason="crashed"}')
+	req GET "$BASE_URL/ready"
+	eq "ready before" 200 "$CODE"
+	pg_stop
+	redis_stop
+	req GET "$BASE_URL/health"
+	eq "/health still 200 with both down" 200 "$CODE"
+	req GET "$BASE_URL/ready"
+	eq "/ready is 503 with both down" 503 "$CODE"
+	eq "ready false" false "$(jqb .ready)"
+	eq "names the database" unavailable "$(jqb .checks.database)"
+	eq "names redis" unavailable "$(jqb .checks.redis)"
+	req GET "$BASE_URL/api/status"
+	eq "/api/status still answers" 200 "$CODE"
+	eq "status degraded" degraded "$(jqb .status)"
+	eq "database component unavailable" unavailable "$(jqb .components.database.status)"
+	ge "database check failures counted" 1 "$(metric 'sentia_dependency_check_failures_total{dependency="database"}')"
+	ge "redis check failures counted" 1 "$(metric 'sentia_dependency_check_failures_total{dependency="redis"}')"
+
+	pg_start
+	check "/ready names only redis once PostgreSQL is back" wait_until 15 \
+		bash -c "curl -s '$BASE_URL/ready' | jq -e '.checks.database == \"ok\" and .checks.redis == \"unavailable\"'"
+	redis_start
+	check "/ready turns 200 by itself once both are back" wait_until 15 \
+		bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$BASE_URL/ready')\" = 200 ]"
+	# Every responder recovers, not only the one that answered: within the
+	# longest back-off (DEPENDENCY_RETRY_MAX_MS, 2 s), 20 in a row are ready.
+	check "every responder is ready again" wait_until 10 all_ready 20
+	eq "nothing crashed" "$crashed0" "$(metric 'sentia_responder_restarts_total{reason="crashed"}')"
+}
+
+# all_ready N: N requests to /ready in a row all answer 200.
+all_ready() {
+	local i
+	for i in $(seq 1 "$1"); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/ready")" = 200 ] || return 1
+	done
+}
