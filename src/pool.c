@@ -34,6 +34,7 @@ struct pool {
 	int grow_step;
 	int crash_streak[2];          /* by slot kind */
 	uint64_t spawn_after_ms[2];   /* by slot kind: crash-loop back-off */
+	int owed;                     /* pool responders to replace one for one */
 	int replacement;              /* slot started to replace an old one on reload, or -1 */
 };
 
@@ -179,6 +180,10 @@ static void reap(struct pool *p)
 			log_debug("responder %ld stopped", (long)pid);
 			continue;
 		}
+		/* Replace it one for one, so that a busy pool whose responders
+		 * recycle together does not fall back to its minimum. */
+		if (kind == SLOT_POOL)
+			p->owed++;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == RESPONDER_EXIT_RECYCLED) {
 			sb_add(&p->sb->restarts[RESTART_RECYCLED], 1);
 			log_debug("responder %ld recycled after %ld requests", (long)pid, p->cfg->api_max_requests);
@@ -335,10 +340,15 @@ static void maintain(struct pool *p, uint64_t now)
 	}
 	if (p->opts->status_fd >= 0 && status_serving == 0 && now >= p->spawn_after_ms[SLOT_STATUS])
 		spawn(p, SLOT_STATUS);
-	if (now >= p->spawn_after_ms[SLOT_POOL])
-		for (long i = pool_serving; i < p->cfg->api_min_instances; i++)
+	if (now >= p->spawn_after_ms[SLOT_POOL]) {
+		for (; pool_serving < p->cfg->api_min_instances; pool_serving++, p->owed--)
 			if (spawn(p, SLOT_POOL) < 0)
 				break;
+		for (; p->owed > 0 && pool_serving < p->cfg->api_max_instances; pool_serving++, p->owed--)
+			if (spawn(p, SLOT_POOL) < 0)
+				break;
+		p->owed = 0;
+	}
 	if (reload_pending(p))
 		roll(p);
 	if (now >= p->next_tick_ms) {

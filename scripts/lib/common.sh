@@ -13,7 +13,7 @@ SENTIA_PACKAGES=(
 	libfcgi-dev libfcgi-bin libpq-dev libhiredis-dev libjson-c-dev
 	libjwt-gnutls-dev libgnutls28-dev check
 	postgresql postgresql-client redis-server redis-tools nginx-light
-	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2
+	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2 shellcheck
 )
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -163,28 +163,32 @@ api_stop() {
 	stop_pid api TERM
 }
 
-# stop_pid NAME SIGNAL: signals the server whose PID is in pids/NAME and
-# waits for it (it is our child, so wait reaps it); KILL after 30 s.
+# alive PID: the process runs (a zombie, exited but not yet reaped, does not).
+alive() {
+	local st
+	st=$(ps -o stat= -p "$1" 2>/dev/null) && [ -n "$st" ] && [[ $st != Z* ]]
+}
+
+# stop_pid NAME SIGNAL: signals the server whose PID is in pids/NAME, waits
+# for it to exit (KILL after 30 s), and reaps it: it is this shell's child.
 stop_pid() {
-	local name=$1 sig=$2 pid i
+	local name=$1 sig=$2 pid
 	[ -f "$RUN_DIR/pids/$name" ] || return 0
 	pid=$(cat "$RUN_DIR/pids/$name")
 	rm -f "$RUN_DIR/pids/$name"
 	kill -"$sig" "$pid" 2>/dev/null || return 0
-	for i in $(seq 1 300); do
-		kill -0 "$pid" 2>/dev/null || break
-		# A child of this shell: reap it as soon as it is gone.
-		if ! ps -o stat= -p "$pid" 2>/dev/null | grep -qv Z; then break; fi
+	for _ in $(seq 1 300); do
+		alive "$pid" || break
 		sleep 0.1
 	done
-	kill -0 "$pid" 2>/dev/null && ps -o stat= -p "$pid" | grep -qv Z && kill -KILL "$pid" 2>/dev/null
+	alive "$pid" && kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null || true
 }
 
 # wait_for WHAT SECONDS COMMAND...: retries COMMAND until it succeeds.
 wait_for() {
-	local what=$1 secs=$2 i; shift 2
-	for i in $(seq 1 $((secs * 10))); do
+	local what=$1 secs=$2; shift 2
+	for _ in $(seq 1 $((secs * 10))); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done

@@ -71,8 +71,8 @@ restart_api() {
 
 # wait_until SECONDS COMMAND...: 0 when COMMAND succeeds in time.
 wait_until() {
-	local secs=$1 i; shift
-	for i in $(seq 1 $((secs * 10))); do
+	local secs=$1; shift
+	for _ in $(seq 1 $((secs * 10))); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
@@ -108,3 +108,10 @@ pg_thaw() {
 	local pm; pm=$(cat "$RUN_DIR/pids/postgres")
 	pkill -CONT -P "$pm"; kill -CONT "$pm"
 }
+
+# Predicates for wait_until (evaluated afresh on every try).
+gone() { ! alive "$1"; }
+pool_is() { [ "$(pool_total)" -eq "$1" ]; }
+pool_at_least() { [ "$(pool_total)" -ge "$1" ]; }
+metric_at_least() { [ "$(metric "$1")" -ge "$2" ] 2>/dev/null; }
+responders_at_least() { [ "$(responders | wc -l)" -ge "$1" ]; }

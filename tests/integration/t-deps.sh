@@ -36,8 +36,7 @@ test_dependencies_down_and_back() {
 
 # all_ready N: N requests to /ready in a row all answer 200.
 all_ready() {
-	local i
-	for i in $(seq 1 "$1"); do
+	for _ in $(seq 1 "$1"); do
 		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/ready")" = 200 ] || return 1
 	done
 }
