@@ -423,6 +423,8 @@ int pool_run(const struct pool_opts *opts)
 	p->sb = scoreboard_new();
 	if (p->sb == NULL || master_signals() < 0) {
 		log_error("could not set up the scoreboard or signal handling: %s", strerror(errno));
+		config_free(p->cfg);
+		free(p->cfg);
 		return 1;
 	}
 	p->sb->min_instances = (int)p->cfg->api_min_instances;

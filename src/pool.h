@@ -20,7 +20,7 @@ typedef int (*pool_reload_fn)(struct config *out);
 
 /* What the master starts with. */
 struct pool_opts {
-	struct config *cfg;          /* taken over by the pool (freed at the end) */
+	struct config *cfg;          /* owned by the pool from the call on; always freed */
 	int listen_fd;
 	int status_fd;               /* -1 when there is no status socket */
 	const char *unix_path;       /* unix socket paths the master created, */

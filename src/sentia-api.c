@@ -78,9 +78,9 @@ int main(int argc, char **argv)
 	};
 	const char *listen_spec = NULL, *status_spec = NULL, *group = NULL;
 	struct pool_opts opts;
-	struct config *cfg;
+	struct config *cfg = NULL;
 	struct buf err = BUF_INIT;
-	int check_only = 0, opt, inherited_status = -1;
+	int check_only = 0, opt, inherited_status = -1, rc = 0;
 
 	log_init("sentia-api", LOG_INFO);
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -100,22 +100,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cfg = calloc(1, sizeof *cfg);
-	if (cfg == NULL || load_config(cfg) < 0)
-		return 2;
+	if (cfg == NULL || load_config(cfg) < 0) {
+		/* load_config has logged each problem and freed what it read. */
+		rc = 2;
+		goto out_nocfg;
+	}
 	log_set_level((enum log_level)cfg->log_level);
 	if (nroutes + 1 > SB_MAX_ROUTES) {
 		log_error("the dispatch table has %zu routes; the scoreboard holds %d", nroutes, SB_MAX_ROUTES - 1);
-		return 2;
+		rc = 2;
+		goto out;
 	}
 	if (check_only) {
 		printf("configuration ok\n");
-		config_free(cfg);
-		free(cfg);
-		return 0;
+		goto out;
 	}
 
 	memset(&opts, 0, sizeof opts);
-	opts.cfg = cfg;
 	opts.routes = routes;
 	opts.nroutes = nroutes;
 	opts.reload = reload_config;
@@ -130,18 +131,19 @@ int main(int argc, char **argv)
 		opts.listen_fd = listen_open(listen_spec, group, &err);
 		if (opts.listen_fd < 0) {
 			log_error("cannot listen: %s", err.data);
-			return 1;
+			rc = 1;
+			goto out;
 		}
 		if (strncmp(listen_spec, "unix:", 5) == 0)
 			opts.unix_path = listen_spec + 5;
-		opts.status_fd = -1;
 		listen_inherited(&inherited_status);
 	} else {
 		opts.listen_fd = listen_inherited(&inherited_status);
 		if (opts.listen_fd < 0) {
 			log_error("no socket to listen on: give --listen unix:PATH or HOST:PORT, "
 			          "or start sentia-api under systemd socket activation or spawn-fcgi");
-			return 1;
+			rc = 1;
+			goto out;
 		}
 	}
 	opts.status_fd = inherited_status;
@@ -150,17 +152,28 @@ int main(int argc, char **argv)
 		opts.status_fd = listen_open(status_spec, group, &err);
 		if (opts.status_fd < 0) {
 			log_error("cannot listen for status: %s", err.data);
-			return 1;
+			rc = 1;
+			goto out;
 		}
 		if (strncmp(status_spec, "unix:", 5) == 0)
 			opts.status_unix_path = status_spec + 5;
 	}
-	buf_free(&err);
 	if (listen_prepare(opts.listen_fd) < 0 || (opts.status_fd >= 0 && listen_prepare(opts.status_fd) < 0)) {
 		log_error("cannot prepare the listening socket");
-		return 1;
+		rc = 1;
+		goto out;
 	}
 	log_info("sentia-api %s (commit %s) starting in %s", sentia_version, sentia_commit,
 	         config_env_name(cfg->app_env));
-	return pool_run(&opts);
+	/* The pool owns the configuration from here (a reload replaces it). */
+	opts.cfg = cfg;
+	cfg = NULL;
+	rc = pool_run(&opts);
+out:
+	if (cfg != NULL)
+		config_free(cfg);
+out_nocfg:
+	free(cfg);
+	buf_free(&err);
+	return rc;
 }
