@@ -115,3 +115,6 @@ pool_is() { [ "$(pool_total)" -eq "$1" ]; }
 pool_at_least() { [ "$(pool_total)" -ge "$1" ]; }
 metric_at_least() { [ "$(metric "$1")" -ge "$2" ] 2>/dev/null; }
 responders_at_least() { [ "$(responders | wc -l)" -ge "$1" ]; }
+# The most recently started responder, and a predicate on it.
+newest_responder() { ps -o pid= --sort=start_time --ppid "$API_PID" | tail -n 1 | tr -d ' '; }
+newest_is_not() { local n; n=$(newest_responder); [ -n "$n" ] && [ "$n" != "$1" ]; }

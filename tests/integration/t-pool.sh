@@ -150,3 +150,20 @@ test_drain_finishes_in_flight() {
 	api_stop
 	api_start "$BUILD_DIR"
 }
+
+test_crash_loop_backs_off() {
+	local i victim seen=() crashed0
+	crashed0=$(metric 'sentia_responder_restarts_total{reason="crashed"}')
+	# Kill each new responder as soon as it appears: a crash loop.
+	for i in 1 2 3 4 5; do
+		victim=$(newest_responder)
+		[ -n "$victim" ] && kill -KILL "$victim" && seen+=("$victim")
+		wait_until 5 newest_is_not "$victim"
+	done
+	ge "every crash is counted" $((crashed0 + 5)) "$(metric 'sentia_responder_restarts_total{reason="crashed"}')"
+	check "quick repeated deaths are logged as a crash loop with a back-off" \
+		grep -q '"msg":"responder died; replacing it after a back-off (crash loop)"' "$RUN_DIR/logs/api.log"
+	check "the pool recovers to its size" wait_until 15 responders_at_least 3
+	req GET "$BASE_URL/health"
+	eq "and serves" 200 "$CODE"
+}
