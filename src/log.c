@@ -20,11 +20,18 @@ static const char *const level_names[LOG_LEVEL__MAX] = {
 
 static const char *log_program = "sentia";
 static enum log_level log_min = LOG_INFO;
+static pid_t log_pid;    /* cached: glibc makes getpid() a system call */
 
 void log_init(const char *program, enum log_level level)
 {
 	log_program = program;
 	log_min = level;
+	log_pid = getpid();
+}
+
+void log_after_fork(void)
+{
+	log_pid = getpid();
 }
 
 void log_set_level(enum log_level level)
@@ -75,7 +82,7 @@ void log_fields(enum log_level level, const char *request_id, const char *msg,
 
 	buf_printf(&b, "{\"time\":\"%s\",\"level\":\"%s\",\"program\":", ts, level_names[level]);
 	buf_json_str(&b, log_program);
-	buf_printf(&b, ",\"pid\":%ld", (long)getpid());
+	buf_printf(&b, ",\"pid\":%ld", (long)(log_pid ? log_pid : getpid()));
 	if (request_id != NULL) {
 		buf_puts(&b, ",\"request_id\":");
 		buf_json_str(&b, request_id);

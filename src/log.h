@@ -19,6 +19,8 @@ struct log_field {
 
 /* Sets the program name and the lowest level written. */
 void log_init(const char *program, enum log_level level);
+/* Notes the new pid; call in a child after fork. */
+void log_after_fork(void);
 /* Changes the lowest level written (on reload). */
 void log_set_level(enum log_level level);
 /* Whether a line at this level would be written. */

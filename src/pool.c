@@ -106,6 +106,7 @@ static void child_main(struct pool *p, int index, int kind)
 	if (other >= 0)
 		close(other);
 	slot->pid = getpid();
+	log_after_fork();
 	srandom((unsigned)getpid() ^ (unsigned)clock_mono_us());
 	app_init(&app, p->cfg, p->sb, slot, kind, p->opts->routes, p->opts->nroutes);
 	rc = responder_run(&app, fd);

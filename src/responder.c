@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Requests served back to back before the loop waits in ppoll again. */
+#define ACCEPT_BURST 32
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop(int sig)
@@ -104,7 +107,7 @@ int responder_run(struct app *app, int listen_fd)
 	FCGX_Request fr;
 	long max_requests = app->cfg->api_max_requests;
 	long served = 0;
-	int errors = 0;
+	int errors = 0, burst = 0;
 
 	responder_signals(&blocked, &waiting);
 	request_id_seed();
@@ -116,25 +119,34 @@ int responder_run(struct app *app, int listen_fd)
 		scoreboard_set_state(app->slot, SLOT_IDLE);
 
 	while (!should_stop(app)) {
-		struct pollfd pfd = { listen_fd, POLLIN, 0 };
-		struct timespec tick = { 1, 0 };
 		int rc;
 
-		/* Signals are delivered only while waiting here. */
-		rc = ppoll(&pfd, 1, &tick, &waiting);
-		if (rc <= 0) {
-			if (rc < 0 && errno != EINTR) {
-				log_error("poll on the listening socket failed: %s", strerror(errno));
-				return 1;
+		/* Under load a connection is usually waiting already: try to
+		 * accept at once, and wait in ppoll only when none is (or after
+		 * ACCEPT_BURST requests in a row, so a pending signal is
+		 * delivered within a bounded number of requests). */
+		if (burst == 0 || burst >= ACCEPT_BURST) {
+			struct pollfd pfd = { listen_fd, POLLIN, 0 };
+			struct timespec tick = { 1, 0 };
+
+			burst = 0;
+			/* Signals are delivered only while waiting here. */
+			rc = ppoll(&pfd, 1, &tick, &waiting);
+			if (rc <= 0) {
+				if (rc < 0 && errno != EINTR) {
+					log_error("poll on the listening socket failed: %s", strerror(errno));
+					return 1;
+				}
+				continue;
 			}
-			continue;
+			if (should_stop(app))
+				break;
 		}
-		if (should_stop(app))
-			break;
-		/* The socket is non-blocking: when another responder took the
-		 * connection first, this returns -EAGAIN and we wait again. */
+		/* The socket is non-blocking: when no connection is waiting (or
+		 * another responder took it first), this returns -EAGAIN. */
 		rc = FCGX_Accept_r(&fr);
 		if (rc < 0) {
+			burst = 0;
 			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR && rc != -ECONNABORTED) {
 				log_warn("accepting a connection failed: %s", strerror(-rc));
 				if (++errors > 100)
@@ -142,6 +154,7 @@ int responder_run(struct app *app, int listen_fd)
 			}
 			continue;
 		}
+		burst++;
 		errors = 0;
 		if (app->slot != NULL)
 			scoreboard_set_state(app->slot, SLOT_BUSY);

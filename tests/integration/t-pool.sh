@@ -167,3 +167,21 @@ test_crash_loop_backs_off() {
 	req GET "$BASE_URL/health"
 	eq "and serves" 200 "$CODE"
 }
+
+test_sigterm_to_one_responder_under_load() {
+	local out=$RUN_DIR/wrk-term.txt victim exited0
+	exited0=$(metric 'sentia_responder_restarts_total{reason="exited"}')
+	load 5 8 "$BASE_URL/health" "$out" &
+	local wrk=$!
+	sleep 1.5
+	victim=$(newest_responder)
+	kill -TERM "$victim"
+	# A busy responder reads its signals at least every 32 requests.
+	check "a responder told to stop directly stops while the pool is busy" wait_until 2 gone "$victim"
+	wait "$wrk"
+	printf '#   under load with one responder stopped by SIGTERM: %s requests, %s failed\n' \
+		"$(load_requests "$out")" "$(load_errors "$out")"
+	eq "no request failed" 0 "$(load_errors "$out")"
+	ge "its exit is counted and it is replaced" $((exited0 + 1)) "$(metric 'sentia_responder_restarts_total{reason="exited"}')"
+	check "the pool is at its size again" wait_until 10 responders_at_least 3
+}
