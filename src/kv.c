@@ -213,6 +213,19 @@ static int kv_idle_ok(redisContext *c)
 	return poll(&pfd, 1, 0) == 0;
 }
 
+/* Checks the reply to a command that sets a new connection up, and frees
+ * it. On an error the connection is dropped with why; returns 0 or -1. */
+static int kv_setup_reply(struct kv *kv, redisReply *r, const char *why)
+{
+	int ok = r != NULL && r->type != REDIS_REPLY_ERROR;
+
+	if (r != NULL)
+		freeReplyObject(r);
+	if (!ok)
+		kv_drop(kv, why);
+	return ok ? 0 : -1;
+}
+
 static int kv_connect(struct kv *kv)
 {
 	struct kv_target *t = &kv->target;
@@ -242,24 +255,11 @@ static int kv_connect(struct kv *kv)
 	if (t->password != NULL) {
 		r = t->user != NULL ? redisCommand(kv->ctx, "AUTH %s %s", t->user, t->password)
 		                    : redisCommand(kv->ctx, "AUTH %s", t->password);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			if (r != NULL)
-				freeReplyObject(r);
-			kv_drop(kv, "AUTH refused");
+		if (kv_setup_reply(kv, r, "AUTH refused") < 0)
 			return -1;
-		}
-		freeReplyObject(r);
 	}
-	if (t->db != 0) {
-		r = redisCommand(kv->ctx, "SELECT %d", t->db);
-		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-			if (r != NULL)
-				freeReplyObject(r);
-			kv_drop(kv, "SELECT refused");
-			return -1;
-		}
-		freeReplyObject(r);
-	}
+	if (t->db != 0 && kv_setup_reply(kv, redisCommand(kv->ctx, "SELECT %d", t->db), "SELECT refused") < 0)
+		return -1;
 	retry_succeeded(&kv->retry);
 	kv->error[0] = '\0';
 	return 0;

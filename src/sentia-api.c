@@ -59,6 +59,22 @@ static int load_config(struct config *cfg)
 	return nerr > 0 ? -1 : 0;
 }
 
+/* Opens the socket spec names, logging why it cannot. A unix socket's
+ * path goes to *unix_path, for the master to remove when it stops.
+ * Returns the descriptor, or -1. */
+static int open_socket(const char *what, const char *spec, const char *group, const char **unix_path)
+{
+	struct buf err = BUF_INIT;
+	int fd = listen_open(spec, group, &err);
+
+	if (fd < 0)
+		log_error("cannot listen%s: %s", what, err.data != NULL ? err.data : "unknown error");
+	else if (strncmp(spec, "unix:", 5) == 0)
+		*unix_path = spec + 5;
+	buf_free(&err);
+	return fd;
+}
+
 static int reload_config(struct config *out)
 {
 	return load_config(out);
@@ -79,7 +95,6 @@ int main(int argc, char **argv)
 	const char *listen_spec = NULL, *status_spec = NULL, *group = NULL;
 	struct pool_opts opts;
 	struct config *cfg = NULL;
-	struct buf err = BUF_INIT;
 	int check_only = 0, opt, inherited_status = -1, rc = 0;
 
 	log_init("sentia-api", LOG_INFO);
@@ -128,35 +143,21 @@ int main(int argc, char **argv)
 		group = cfg->api_socket_group;
 
 	if (listen_spec != NULL) {
-		opts.listen_fd = listen_open(listen_spec, group, &err);
-		if (opts.listen_fd < 0) {
-			log_error("cannot listen: %s", err.data);
-			rc = 1;
-			goto out;
-		}
-		if (strncmp(listen_spec, "unix:", 5) == 0)
-			opts.unix_path = listen_spec + 5;
+		opts.listen_fd = open_socket("", listen_spec, group, &opts.unix_path);
+		/* A status socket from systemd may come along with --listen. */
 		listen_inherited(&inherited_status);
 	} else {
 		opts.listen_fd = listen_inherited(&inherited_status);
-		if (opts.listen_fd < 0) {
+		if (opts.listen_fd < 0)
 			log_error("no socket to listen on: give --listen unix:PATH or HOST:PORT, "
 			          "or start sentia-api under systemd socket activation or spawn-fcgi");
-			rc = 1;
-			goto out;
-		}
 	}
 	opts.status_fd = inherited_status;
-	if (status_spec != NULL) {
-		buf_reset(&err);
-		opts.status_fd = listen_open(status_spec, group, &err);
-		if (opts.status_fd < 0) {
-			log_error("cannot listen for status: %s", err.data);
-			rc = 1;
-			goto out;
-		}
-		if (strncmp(status_spec, "unix:", 5) == 0)
-			opts.status_unix_path = status_spec + 5;
+	if (opts.listen_fd >= 0 && status_spec != NULL)
+		opts.status_fd = open_socket(" for status", status_spec, group, &opts.status_unix_path);
+	if (opts.listen_fd < 0 || (status_spec != NULL && opts.status_fd < 0)) {
+		rc = 1;
+		goto out;
 	}
 	if (listen_prepare(opts.listen_fd) < 0 || (opts.status_fd >= 0 && listen_prepare(opts.status_fd) < 0)) {
 		log_error("cannot prepare the listening socket");
@@ -174,6 +175,5 @@ out:
 		config_free(cfg);
 out_nocfg:
 	free(cfg);
-	buf_free(&err);
 	return rc;
 }

@@ -40,3 +40,28 @@ all_ready() {
 		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/ready")" = 200 ] || return 1
 	done
 }
+
+# A Redis that wants a password, and a side pool pointed at it.
+test_redis_password_and_database() {
+	local rport port rpid side
+	rport=$(free_port 16390)
+	redis-server --port "$rport" --bind 127.0.0.1 --requirepass 's3cr@t' --save "" --appendonly no \
+		--daemonize no --logfile "$RUN_DIR/logs/redis-auth.log" &
+	rpid=$!
+	wait_until 10 redis-cli -p "$rport" -a 's3cr@t' --no-auth-warning ping
+	for want in ok unavailable; do
+		local url="redis://:s3cr%40t@127.0.0.1:$rport/2"
+		[ "$want" = unavailable ] && url="redis://:wrong@127.0.0.1:$rport/2"
+		port=$(free_port 19400)
+		REDIS_URL=$url "$BUILD_DIR/sentia-api" --listen "127.0.0.1:$port" >>"$RUN_DIR/logs/side.log" 2>&1 &
+		side=$!
+		wait_until 10 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$port)" 2>/dev/null
+		fcgi GET /ready "127.0.0.1:$port"
+		eq "redis check with $( [ "$want" = ok ] && echo the right || echo a wrong ) password (and %-escaped @, database 2)" \
+			"$want" "$(jqb .checks.redis)"
+		kill -TERM "$side"; wait "$side" 2>/dev/null
+	done
+	ge "the pool selected its database (SELECT ran)" 1 \
+		"$(redis-cli -p "$rport" -a 's3cr@t' --no-auth-warning info commandstats | sed -n 's/^cmdstat_select:calls=\([0-9]*\).*/\1/p')"
+	kill -TERM "$rpid"; wait "$rpid" 2>/dev/null
+}
