@@ -9,6 +9,7 @@
 static Suite *(*const suites[])(void) = {
 	buf_suite,
 	config_suite,
+	dispatch_suite,
 	envfile_suite,
 	kv_url_suite,
 	metrics_suite,

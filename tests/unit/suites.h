@@ -7,6 +7,7 @@
 /* Each returns a new suite; the runner in check_sentia.c owns it. */
 Suite *buf_suite(void);
 Suite *config_suite(void);
+Suite *dispatch_suite(void);
 Suite *envfile_suite(void);
 Suite *kv_url_suite(void);
 Suite *metrics_suite(void);
