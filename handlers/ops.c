@@ -86,9 +86,8 @@ void ops_status(struct request *req, struct response *res)
 	json_object_object_add(pool, "min", json_object_new_int(sb->min_instances));
 	json_object_object_add(pool, "max", json_object_new_int(sb->max_instances));
 	json_object_object_add(pool, "requests_served", json_object_new_int64((int64_t)sb_load(&sb->requests_total)));
-	json_object_object_add(restarts, "recycled", json_object_new_int64((int64_t)sb_load(&sb->restarts[RESTART_RECYCLED])));
-	json_object_object_add(restarts, "crashed", json_object_new_int64((int64_t)sb_load(&sb->restarts[RESTART_CRASHED])));
-	json_object_object_add(restarts, "exited", json_object_new_int64((int64_t)sb_load(&sb->restarts[RESTART_EXITED])));
+	for (int i = 0; i < RESTART__MAX; i++)
+		json_object_object_add(restarts, restart_reason_names[i], json_object_new_int64((int64_t)sb_load(&sb->restarts[i])));
 	json_object_object_add(pool, "restarts", restarts);
 	json_object_object_add(o, "pool", pool);
 

@@ -38,6 +38,8 @@ const struct cfg_var config_vars[] = {
 	  "Seconds in-flight requests get to finish on SIGTERM before responders are killed." },
 	{ "API_IDLE_SECONDS", NULL, CFG_INT, OFF(api_idle_seconds), "10", 1, 86400, NULL, NULL, 1,
 	  "Seconds a spare responder may idle before the pool shrinks toward API_MIN_INSTANCES." },
+	{ "API_REQUEST_TIMEOUT_SECONDS", NULL, CFG_INT, OFF(api_request_timeout_seconds), "60", 0, 86400, NULL, NULL, 1,
+	  "Seconds one request may keep a responder busy before the master kills and replaces it (0: never)." },
 	{ "API_MAX_BODY_BYTES", NULL, CFG_SIZE, OFF(api_max_body_bytes), "10M", 1, 1L << 30, NULL, NULL, 1,
 	  "Largest request body accepted (bytes; K, M, G suffixes); larger bodies get 413." },
 	{ "API_LISTEN", NULL, CFG_STRING, OFF(api_listen), "", 0, 0, NULL, NULL, 0,

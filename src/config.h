@@ -27,6 +27,7 @@ struct config {
 	long api_max_requests;
 	long api_drain_seconds;
 	long api_idle_seconds;
+	long api_request_timeout_seconds;
 	long api_max_body_bytes;
 	char *api_listen;
 	char *api_status_listen;

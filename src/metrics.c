@@ -120,10 +120,8 @@ static void s_limits(const struct metrics_input *in, const char *name, struct bu
 
 static void s_restarts(const struct metrics_input *in, const char *name, struct buf *out)
 {
-	static const char *const reasons[RESTART__MAX] = { "recycled", "crashed", "exited" };
-
 	for (int i = 0; i < RESTART__MAX; i++)
-		buf_printf(out, "%s{reason=\"%s\"} %llu\n", name, reasons[i],
+		buf_printf(out, "%s{reason=\"%s\"} %llu\n", name, restart_reason_names[i],
 		           (unsigned long long)sb_load(&in->sb->restarts[i]));
 }
 
@@ -134,10 +132,8 @@ static void s_max_reached(const struct metrics_input *in, const char *name, stru
 
 static void s_dep_failures(const struct metrics_input *in, const char *name, struct buf *out)
 {
-	static const char *const deps[DEP__MAX] = { "database", "redis" };
-
 	for (int i = 0; i < DEP__MAX; i++)
-		buf_printf(out, "%s{dependency=\"%s\"} %llu\n", name, deps[i],
+		buf_printf(out, "%s{dependency=\"%s\"} %llu\n", name, dependency_names[i],
 		           (unsigned long long)sb_load(&in->sb->dep_failures[i]));
 }
 

@@ -163,7 +163,7 @@ static void reap(struct pool *p)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		struct sb_slot *slot = NULL;
 		uint64_t lived;
-		int asked, kind;
+		int asked, timed_out, kind;
 
 		for (int i = 0; i < SB_MAX_SLOTS; i++)
 			if (p->sb->slots[i].pid == pid)
@@ -171,6 +171,7 @@ static void reap(struct pool *p)
 		if (slot == NULL)
 			continue;
 		asked = slot->cmd == CMD_STOP;
+		timed_out = slot->cmd == CMD_KILLED;
 		kind = slot->kind;
 		lived = now - slot->started_ms;
 		memset(slot, 0, sizeof *slot);
@@ -185,6 +186,11 @@ static void reap(struct pool *p)
 		 * recycle together does not fall back to its minimum. */
 		if (kind == SLOT_POOL)
 			p->owed++;
+		if (timed_out) {
+			/* Logged when it was killed; not a crash loop. */
+			sb_add(&p->sb->restarts[RESTART_TIMED_OUT], 1);
+			continue;
+		}
 		if (WIFEXITED(st) && WEXITSTATUS(st) == RESPONDER_EXIT_RECYCLED) {
 			sb_add(&p->sb->restarts[RESTART_RECYCLED], 1);
 			log_debug("responder %ld recycled after %ld requests", (long)pid, p->cfg->api_max_requests);
@@ -274,6 +280,33 @@ static void roll(struct pool *p)
 		p->replacement = spawn(p, old->kind);
 }
 
+/* Kills every responder (pool or status) that has been busy with one
+ * request for longer than API_REQUEST_TIMEOUT_SECONDS: a request that never
+ * ends would otherwise hold its responder for good. php-fpm calls this
+ * request_terminate_timeout. */
+static void kill_overruns(struct pool *p, uint64_t now)
+{
+	uint64_t limit = (uint64_t)p->cfg->api_request_timeout_seconds * 1000;
+
+	for (int i = 0; i < SB_MAX_SLOTS; i++) {
+		struct sb_slot *s = &p->sb->slots[i];
+		uint64_t since = __atomic_load_n(&s->state_since_ms, __ATOMIC_RELAXED);
+
+		if (!slot_alive(s) || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != SLOT_BUSY
+		    || s->cmd == CMD_KILLED || now < since || now - since <= limit)
+			continue;
+		{
+			struct log_field f[] = {
+				{ "pid", NULL, (double)s->pid },
+				{ "busy_ms", NULL, (double)(now - since) },
+			};
+			log_fields(LOG_ERROR, NULL, "responder busy with one request past API_REQUEST_TIMEOUT_SECONDS: killing and replacing it", f, 2);
+		}
+		__atomic_store_n(&s->cmd, (int)CMD_KILLED, __ATOMIC_RELEASE);
+		kill(s->pid, SIGKILL);
+	}
+}
+
 /* The once-a-second decisions: grow while every responder is busy, shrink
  * an idle surplus, note when the maximum is reached. */
 static void tick(struct pool *p, uint64_t now)
@@ -314,6 +347,8 @@ static void tick(struct pool *p, uint64_t now)
 			p->last_max_warning_ms = now;
 		}
 	}
+	if (p->cfg->api_request_timeout_seconds > 0)
+		kill_overruns(p, now);
 	if (longest_idle != NULL && !reload_pending(p)
 	    && ((c.total > min && c.idle >= 2 && now - longest_idle->state_since_ms >= (uint64_t)p->cfg->api_idle_seconds * 1000)
 	        || c.total > max)) {

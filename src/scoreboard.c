@@ -9,6 +9,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+const char *const restart_reason_names[RESTART__MAX] = {
+	[RESTART_RECYCLED] = "recycled",
+	[RESTART_CRASHED] = "crashed",
+	[RESTART_EXITED] = "exited",
+	[RESTART_TIMED_OUT] = "timed_out",
+};
+
+const char *const dependency_names[DEP__MAX] = {
+	[DEP_DATABASE] = "database",
+	[DEP_REDIS] = "redis",
+};
+
 const uint64_t sb_bucket_bounds_us[SB_NBUCKETS - 1] = {
 	1000, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000,
 };

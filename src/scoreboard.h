@@ -33,12 +33,14 @@ enum slot_kind {
 enum slot_cmd {
 	CMD_NONE,
 	CMD_STOP,        /* finish the request in hand, then exit */
+	CMD_KILLED,      /* killed by the master for overrunning a request; never read by a responder */
 };
 
 enum restart_reason {
 	RESTART_RECYCLED,    /* served API_MAX_REQUESTS */
 	RESTART_CRASHED,     /* died by a signal or a non-zero exit */
 	RESTART_EXITED,      /* exited 0 without being asked */
+	RESTART_TIMED_OUT,   /* killed for keeping one request past API_REQUEST_TIMEOUT_SECONDS */
 	RESTART__MAX
 };
 
@@ -47,6 +49,11 @@ enum dependency {
 	DEP_REDIS,
 	DEP__MAX
 };
+
+/* Names of the restart reasons and dependencies, as metrics and the status
+ * page show them. */
+extern const char *const restart_reason_names[RESTART__MAX];
+extern const char *const dependency_names[DEP__MAX];
 
 /* One responder's slot. pid, kind and generation are written by the
  * master; state, requests and the times by the responder itself. */

@@ -118,3 +118,4 @@ responders_at_least() { [ "$(responders | wc -l)" -ge "$1" ]; }
 # The most recently started responder, and a predicate on it.
 newest_responder() { ps -o pid= --sort=start_time --ppid "$API_PID" | tail -n 1 | tr -d ' '; }
 newest_is_not() { local n; n=$(newest_responder); [ -n "$n" ] && [ "$n" != "$1" ]; }
+none_alive() { local p; for p in "$@"; do alive "$p" && return 1; done; return 0; }

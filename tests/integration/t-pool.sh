@@ -185,3 +185,39 @@ test_sigterm_to_one_responder_under_load() {
 	ge "its exit is counted and it is replaced" $((exited0 + 1)) "$(metric 'sentia_responder_restarts_total{reason="exited"}')"
 	check "the pool is at its size again" wait_until 10 responders_at_least 3
 }
+
+test_request_timeout_kills_and_replaces() {
+	local t0=0 before code
+	export API_REQUEST_TIMEOUT_SECONDS=1 DB_STATEMENT_TIMEOUT_MS=8000
+	restart_api
+	unset API_REQUEST_TIMEOUT_SECONDS DB_STATEMENT_TIMEOUT_MS
+	curl -s "$BASE_URL/ready" >/dev/null; curl -s "$BASE_URL/ready" >/dev/null
+	before=$(metric 'sentia_responder_restarts_total{reason="timed_out"}')
+	pg_freeze
+	t0=$(date +%s)
+	# /ready now waits up to 9 s on PostgreSQL: far past the 1 s limit.
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$BASE_URL/ready")
+	pg_thaw
+	eq "the overrunning request is cut off (nginx answers 502)" 502 "$code"
+	check "within about a second of the limit ($(( $(date +%s) - t0 )) s)" test $(( $(date +%s) - t0 )) -le 4
+	ge "the kill is counted as timed_out" $((before + 1)) "$(metric 'sentia_responder_restarts_total{reason="timed_out"}')"
+	check "and logged" grep -q '"msg":"responder busy with one request past API_REQUEST_TIMEOUT_SECONDS' "$RUN_DIR/logs/api.log"
+	check "the pool is back to its size" wait_until 10 responders_at_least 3
+	check "and ready" wait_until 10 all_ready 5
+	restart_api
+}
+
+test_master_killed_leaves_nothing_behind() {
+	local kids
+	kids=$(responders)
+	kill -KILL "$API_PID"
+	wait "$API_PID" 2>/dev/null
+	rm -f "$RUN_DIR/pids/api"
+	# shellcheck disable=SC2086 # one PID a word
+	check "every responder exits when the master is killed" wait_until 5 none_alive $kids
+	check "the socket file is left behind" test -S "$RUN_DIR/api.sock"
+	# A new pool replaces the stale socket and serves.
+	api_start "$BUILD_DIR"
+	req GET "$BASE_URL/health"
+	eq "a new pool takes over the stale socket" 200 "$CODE"
+}
