@@ -142,10 +142,18 @@ int responder_run(struct app *app, int listen_fd)
 			if (should_stop(app))
 				break;
 		}
+		/* Busy from the accept on: reading the request's parameters can
+		 * block on a client that stops half-way, and a responder stuck
+		 * there must count as busy (so the pool grows around it, and the
+		 * master's request timeout reclaims it). */
+		if (app->slot != NULL)
+			scoreboard_set_state(app->slot, SLOT_BUSY);
 		/* The socket is non-blocking: when no connection is waiting (or
 		 * another responder took it first), this returns -EAGAIN. */
 		rc = FCGX_Accept_r(&fr);
 		if (rc < 0) {
+			if (app->slot != NULL)
+				scoreboard_set_state(app->slot, SLOT_IDLE);
 			burst = 0;
 			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR && rc != -ECONNABORTED) {
 				log_warn("accepting a connection failed: %s", strerror(-rc));
@@ -156,8 +164,6 @@ int responder_run(struct app *app, int listen_fd)
 		}
 		burst++;
 		errors = 0;
-		if (app->slot != NULL)
-			scoreboard_set_state(app->slot, SLOT_BUSY);
 		serve(app, &fr);
 		FCGX_Finish_r(&fr);
 		served++;

@@ -122,3 +122,15 @@ test_status_socket() {
 	req GET "$STATUS_URL/no/such/route"
 	expect_error 404 not_found
 }
+
+test_malformed_fastcgi() {
+	local crashed0 exited0
+	crashed0=$(metric 'sentia_responder_restarts_total{reason="crashed"}')
+	exited0=$(metric 'sentia_responder_restarts_total{reason="exited"}')
+	check "malformed FastCGI sent to the pool's socket" \
+		/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/fcgi-garbage.py" "$RUN_DIR/api.sock" 600 7
+	eq "no responder crashed" "$crashed0" "$(metric 'sentia_responder_restarts_total{reason="crashed"}')"
+	eq "no responder gave up" "$exited0" "$(metric 'sentia_responder_restarts_total{reason="exited"}')"
+	req GET "$BASE_URL/health"
+	eq "the pool still serves" 200 "$CODE"
+}

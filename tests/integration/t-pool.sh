@@ -221,3 +221,32 @@ test_master_killed_leaves_nothing_behind() {
 	req GET "$BASE_URL/health"
 	eq "a new pool takes over the stale socket" 200 "$CODE"
 }
+
+test_stalled_client_is_reclaimed() {
+	local port_pid before
+	export API_REQUEST_TIMEOUT_SECONDS=2 API_MIN_INSTANCES=2 API_MAX_INSTANCES=4
+	restart_api
+	unset API_REQUEST_TIMEOUT_SECONDS
+	before=$(metric 'sentia_responder_restarts_total{reason="timed_out"}')
+	# Two clients that start a FastCGI request and never finish it.
+	/usr/bin/python3 - "$RUN_DIR/api.sock" <<'PY' &
+import socket, struct, sys, time
+socks = []
+for _ in range(2):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(struct.pack(">BBHHBB", 1, 1, 1, 8, 0, 0) + struct.pack(">HB5x", 1, 0)
+              + struct.pack(">BBHHBB", 1, 4, 1, 100, 0, 0) + b"\x0e\x03REQUEST_")
+    socks.append(s)
+time.sleep(8)
+PY
+	port_pid=$!
+	check "stalled clients count as busy, so the pool grows around them" wait_until 5 pool_at_least 3
+	req GET "$BASE_URL/health"
+	eq "and other requests are served meanwhile" 200 "$CODE"
+	check "the master reclaims the stalled responders" wait_until 6 metric_at_least \
+		'sentia_responder_restarts_total{reason="timed_out"}' $((before + 2))
+	wait "$port_pid"
+	export API_MIN_INSTANCES=2 API_MAX_INSTANCES=6
+	restart_api
+}
