@@ -52,14 +52,24 @@ int buf_putc(struct buf *b, char c)
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room;
 	int n;
 
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0 || buf_reserve(b, (size_t)n) < 0)
+	/* Format straight into the free space; only text that does not fit
+	 * is formatted a second time, after growing the buffer. */
+	if (buf_reserve(b, 64) < 0)
 		return -1;
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	room = b->cap - b->len;
+	va_copy(ap2, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= room) {
+		if (buf_reserve(b, (size_t)n) < 0)
+			return -1;
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 	return 0;
 }
@@ -73,6 +83,43 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	rc = buf_vprintf(b, fmt, ap);
 	va_end(ap);
 	return rc;
+}
+
+int buf_put_u64(struct buf *b, unsigned long long v)
+{
+	char tmp[24];
+	int i = sizeof tmp;
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return buf_append(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+int buf_put_milli(struct buf *b, unsigned long long thousandths)
+{
+	char frac[4] = { '.', 0, 0, 0 };
+	unsigned r = (unsigned)(thousandths % 1000);
+
+	frac[1] = (char)('0' + r / 100);
+	frac[2] = (char)('0' + r / 10 % 10);
+	frac[3] = (char)('0' + r % 10);
+	if (buf_put_u64(b, thousandths / 1000) < 0)
+		return -1;
+	return buf_append(b, frac, sizeof frac);
+}
+
+int buf_put_hex64(struct buf *b, unsigned long long v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[16];
+
+	for (int i = 15; i >= 0; i--) {
+		tmp[i] = hex[v & 15];
+		v >>= 4;
+	}
+	return buf_append(b, tmp, sizeof tmp);
 }
 
 int buf_json_str(struct buf *b, const char *s)

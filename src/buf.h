@@ -26,6 +26,13 @@ int buf_putc(struct buf *b, char c);
 /* Appends printf-style formatted text. */
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Appends an unsigned number in decimal; the hot paths use these rather
+ * than printf, which costs ten times as much. */
+int buf_put_u64(struct buf *b, unsigned long long v);
+/* Appends v thousandths as a decimal with three places ("12.034"). */
+int buf_put_milli(struct buf *b, unsigned long long thousandths);
+/* Appends v as 16 lower-case hex digits. */
+int buf_put_hex64(struct buf *b, unsigned long long v);
 /* Appends s as a JSON string literal, quotes included, escaping what
  * JSON requires and any control byte. */
 int buf_json_str(struct buf *b, const char *s);

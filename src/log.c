@@ -64,25 +64,53 @@ const char *log_level_name(enum log_level level)
 	return level < LOG_LEVEL__MAX ? level_names[level] : "unknown";
 }
 
+/* Appends the time as ISO 8601 with milliseconds, UTC. The part up to
+ * the seconds is formatted once per second. */
+static void put_time(struct buf *b)
+{
+	static time_t cached_sec = -1;
+	static char cached[64];
+	struct timeval tv;
+	char ms[5];
+	unsigned m;
+
+	gettimeofday(&tv, NULL);
+	if (tv.tv_sec != cached_sec) {
+		struct tm tm;
+
+		gmtime_r(&tv.tv_sec, &tm);
+		snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d",
+		         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		cached_sec = tv.tv_sec;
+	}
+	m = (unsigned)(tv.tv_usec / 1000);
+	ms[0] = '.';
+	ms[1] = (char)('0' + m / 100);
+	ms[2] = (char)('0' + m / 10 % 10);
+	ms[3] = (char)('0' + m % 10);
+	ms[4] = 'Z';
+	buf_puts(b, cached);
+	buf_append(b, ms, sizeof ms);
+}
+
 void log_fields(enum log_level level, const char *request_id, const char *msg,
                 const struct log_field *fields, int nfields)
 {
-	struct buf b = BUF_INIT;
-	struct timeval tv;
-	struct tm tm;
-	char ts[64];
+	/* One line buffer per process, kept between lines: a responder logs
+	 * every request, and a malloc per line shows. */
+	static struct buf b = BUF_INIT;
 
 	if (!log_enabled(level))
 		return;
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-	         tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(tv.tv_usec / 1000));
-
-	buf_printf(&b, "{\"time\":\"%s\",\"level\":\"%s\",\"program\":", ts, level_names[level]);
+	buf_reset(&b);
+	buf_puts(&b, "{\"time\":\"");
+	put_time(&b);
+	buf_puts(&b, "\",\"level\":\"");
+	buf_puts(&b, level_names[level]);
+	buf_puts(&b, "\",\"program\":");
 	buf_json_str(&b, log_program);
-	buf_printf(&b, ",\"pid\":%ld", (long)(log_pid ? log_pid : getpid()));
+	buf_puts(&b, ",\"pid\":");
+	buf_put_u64(&b, (unsigned long long)(log_pid ? log_pid : getpid()));
 	if (request_id != NULL) {
 		buf_puts(&b, ",\"request_id\":");
 		buf_json_str(&b, request_id);
@@ -90,15 +118,19 @@ void log_fields(enum log_level level, const char *request_id, const char *msg,
 	buf_puts(&b, ",\"msg\":");
 	buf_json_str(&b, msg);
 	for (int i = 0; i < nfields; i++) {
+		double v = fields[i].num;
+
 		buf_putc(&b, ',');
 		buf_json_str(&b, fields[i].key);
 		buf_putc(&b, ':');
 		if (fields[i].str != NULL)
 			buf_json_str(&b, fields[i].str);
-		else if (fields[i].num == (double)(long long)fields[i].num)
-			buf_printf(&b, "%lld", (long long)fields[i].num);
+		else if (v >= 0 && v < 1e15 && v == (double)(long long)v)
+			buf_put_u64(&b, (unsigned long long)v);
+		else if (v >= 0 && v < 1e12)
+			buf_put_milli(&b, (unsigned long long)(v * 1000 + 0.5));
 		else
-			buf_printf(&b, "%.3f", fields[i].num);
+			buf_printf(&b, "%.3f", v);
 	}
 	buf_puts(&b, "}\n");
 	if (b.data != NULL) {
@@ -111,7 +143,9 @@ void log_fields(enum log_level level, const char *request_id, const char *msg,
 			off += n;
 		}
 	}
-	buf_free(&b);
+	/* A rare huge line must not keep its memory for good. */
+	if (b.cap > 65536)
+		buf_free(&b);
 }
 
 void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)

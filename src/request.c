@@ -149,7 +149,7 @@ static int path_ok(const char *p, size_t n)
 
 int request_parse(struct request *req, char **envp)
 {
-	const char *uri, *q, *rid, *cl, *m;
+	const char *uri = NULL, *q, *rid = NULL, *cl = NULL, *m = NULL, *qs = NULL;
 	size_t plen;
 
 	memset(req, 0, sizeof *req);
@@ -158,25 +158,42 @@ int request_parse(struct request *req, char **envp)
 	req->content_length = -1;
 	req->match.route = -1;
 
-	rid = request_header(req, "X-Request-Id");
+	/* One pass over the parameters for everything read here. */
+	for (char **e = envp; e != NULL && *e != NULL; e++) {
+		const char *kv = *e;
+
+		/* Only these letters start a name wanted here. */
+		if (kv[0] != 'R' && kv[0] != 'Q' && kv[0] != 'C' && kv[0] != 'H')
+			continue;
+#define TAKE(name, var) \
+	if (var == NULL && strncmp(kv, name "=", sizeof name) == 0) { var = kv + sizeof name; continue; }
+		TAKE("REQUEST_METHOD", m)
+		TAKE("REQUEST_URI", uri)
+		TAKE("QUERY_STRING", qs)
+		TAKE("CONTENT_LENGTH", cl)
+		TAKE("REMOTE_ADDR", req->remote_addr)
+		TAKE("HTTP_X_REQUEST_ID", rid)
+#undef TAKE
+	}
+
 	if (rid != NULL && request_id_valid(rid)) {
 		strcpy(req->request_id, rid);
 	} else {
-		uint64_t a = rid_next(), b = rid_next();
-		snprintf(req->request_id, sizeof req->request_id, "%016llx%016llx",
-		         (unsigned long long)a, (unsigned long long)b);
+		static const char hex[] = "0123456789abcdef";
+		uint64_t v[2] = { rid_next(), rid_next() };
+
+		for (int i = 0; i < 32; i++)
+			req->request_id[i] = hex[(v[i / 16] >> (60 - 4 * (i % 16))) & 15];
+		req->request_id[32] = '\0';
 	}
 
-	m = request_param(req, "REQUEST_METHOD");
 	req->method_name = m != NULL ? m : "GET";
 	req->method = http_method_parse(req->method_name);
-	req->remote_addr = request_param(req, "REMOTE_ADDR");
 	if (req->remote_addr == NULL)
 		req->remote_addr = "";
 
 	/* REQUEST_URI is the raw target as the client sent it; DOCUMENT_URI or
 	 * SCRIPT_NAME stand in when a server does not pass it. */
-	uri = request_param(req, "REQUEST_URI");
 	if (uri == NULL || *uri == '\0')
 		uri = request_param(req, "DOCUMENT_URI");
 	if (uri == NULL || *uri == '\0')
@@ -186,11 +203,8 @@ int request_parse(struct request *req, char **envp)
 	q = strchr(uri, '?');
 	plen = q != NULL ? (size_t)(q - uri) : strlen(uri);
 	req->query = q != NULL ? q + 1 : "";
-	if (req->query[0] == '\0') {
-		const char *qs = request_param(req, "QUERY_STRING");
-		if (qs != NULL)
-			req->query = qs;
-	}
+	if (req->query[0] == '\0' && qs != NULL)
+		req->query = qs;
 	req->path = strndup(uri, plen);
 	if (req->path == NULL)
 		return 500;
@@ -199,7 +213,6 @@ int request_parse(struct request *req, char **envp)
 	if (!path_ok(req->path, plen))
 		return 400;
 
-	cl = request_param(req, "CONTENT_LENGTH");
 	if (cl != NULL && *cl != '\0') {
 		char *end;
 		long v;

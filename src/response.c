@@ -26,7 +26,10 @@ void res_header(struct response *res, const char *name, const char *value)
 		log_msg(LOG_ERROR, res->request_id, "refused a header with a line break: %s", name);
 		return;
 	}
-	buf_printf(&res->headers, "%s: %s\r\n", name, value);
+	buf_puts(&res->headers, name);
+	buf_puts(&res->headers, ": ");
+	buf_puts(&res->headers, value);
+	buf_puts(&res->headers, "\r\n");
 }
 
 void res_body(struct response *res, int status, const char *content_type, const char *data, size_t len)
@@ -69,16 +72,28 @@ void response_serialize(const struct response *res, int head_only, struct buf *o
 	/* 204 and 304 carry no body, and so no Content-Type. */
 	int bodyless = status == 204 || status == 304;
 
-	buf_printf(out, "Status: %d %s\r\n", status, http_reason(status));
+	const char *type = res->content_type != NULL ? res->content_type : "application/json";
+
+	buf_reserve(out, 256 + res->headers.len + res->body.len);
+	buf_puts(out, "Status: ");
+	buf_put_u64(out, (unsigned long long)status);
+	buf_putc(out, ' ');
+	buf_puts(out, http_reason(status));
+	buf_puts(out, "\r\n");
 	if (!bodyless) {
-		buf_printf(out, "Content-Type: %s%s\r\n",
-		           res->content_type != NULL ? res->content_type : "application/json",
-		           res->content_type != NULL && strncmp(res->content_type, "text/", 5) == 0
-		                   && strstr(res->content_type, "charset") == NULL ? "; charset=utf-8" : "");
-		buf_printf(out, "Content-Length: %zu\r\n", res->body.len);
+		buf_puts(out, "Content-Type: ");
+		buf_puts(out, type);
+		if (strncmp(type, "text/", 5) == 0 && strstr(type, "charset") == NULL)
+			buf_puts(out, "; charset=utf-8");
+		buf_puts(out, "\r\nContent-Length: ");
+		buf_put_u64(out, (unsigned long long)res->body.len);
+		buf_puts(out, "\r\n");
 	}
-	if (res->request_id != NULL)
-		buf_printf(out, "X-Request-Id: %s\r\n", res->request_id);
+	if (res->request_id != NULL) {
+		buf_puts(out, "X-Request-Id: ");
+		buf_puts(out, res->request_id);
+		buf_puts(out, "\r\n");
+	}
 	buf_puts(out, "X-Content-Type-Options: nosniff\r\n");
 	if (res->headers.len > 0)
 		buf_append(out, res->headers.data, res->headers.len);

@@ -5,6 +5,7 @@
 #include "suites.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Appends s as a JSON string to a fresh buffer and compares the result. */
@@ -150,6 +151,34 @@ START_TEST(test_json_round_trip)
 }
 END_TEST
 
+/* The printf-free formatters of the hot paths give what printf would. */
+START_TEST(test_number_formatters)
+{
+	static const unsigned long long values[] = { 0, 7, 10, 999, 1000, 123456789, 18446744073709551615ULL };
+	struct buf b = BUF_INIT;
+	char want[64];
+
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		buf_reset(&b);
+		buf_put_u64(&b, values[i]);
+		snprintf(want, sizeof want, "%llu", values[i]);
+		ck_assert_str_eq(b.data, want);
+		buf_reset(&b);
+		buf_put_hex64(&b, values[i]);
+		snprintf(want, sizeof want, "%016llx", values[i]);
+		ck_assert_str_eq(b.data, want);
+		buf_reset(&b);
+		buf_put_milli(&b, values[i] % 100000000000ULL);
+		snprintf(want, sizeof want, "%llu.%03llu", values[i] % 100000000000ULL / 1000, values[i] % 1000);
+		ck_assert_str_eq(b.data, want);
+	}
+	buf_reset(&b);
+	buf_put_milli(&b, 5);
+	ck_assert_str_eq(b.data, "0.005");
+	buf_free(&b);
+}
+END_TEST
+
 Suite *buf_suite(void)
 {
 	Suite *s = suite_create("buf");
@@ -165,6 +194,7 @@ Suite *buf_suite(void)
 	tcase_add_test(tc, test_json_control_bytes);
 	tcase_add_test(tc, test_json_utf8_passes);
 	tcase_add_test(tc, test_json_round_trip);
+	tcase_add_test(tc, test_number_formatters);
 	suite_add_tcase(s, tc);
 	return s;
 }
