@@ -119,3 +119,9 @@ responders_at_least() { [ "$(responders | wc -l)" -ge "$1" ]; }
 newest_responder() { ps -o pid= --sort=start_time --ppid "$API_PID" | tail -n 1 | tr -d ' '; }
 newest_is_not() { local n; n=$(newest_responder); [ -n "$n" ] && [ "$n" != "$1" ]; }
 none_alive() { local p; for p in "$@"; do alive "$p" && return 1; done; return 0; }
+
+# warm_connections: a few /ready calls, so responders hold their
+# PostgreSQL and Redis connections before a test freezes a server.
+warm_connections() {
+	for _ in 1 2 3; do curl -s -o /dev/null "$BASE_URL/ready"; done
+}

@@ -49,7 +49,7 @@ test_pool_grows_and_shrinks() {
 	local pids=() i t peak=0
 	export API_MIN_INSTANCES=2 API_MAX_INSTANCES=4 API_IDLE_SECONDS=1 DB_STATEMENT_TIMEOUT_MS=3000 DB_CONNECT_TIMEOUT_SECONDS=4
 	restart_api
-	curl -s "$BASE_URL/ready" >/dev/null; curl -s "$BASE_URL/ready" >/dev/null
+	warm_connections
 	pg_freeze
 	for i in 1 2 3 4 5 6 7 8; do slow_ready "$i" & pids+=($!); sleep 0.2; done
 	for i in $(seq 1 40); do
@@ -108,23 +108,30 @@ test_sighup_under_load() {
 	restart_api
 }
 
-test_drain_finishes_in_flight() {
-	local pid code t0 secs
-	export DB_STATEMENT_TIMEOUT_MS=2000 API_DRAIN_SECONDS=10
+# term_during_slow_request NAME STATEMENT_MS DRAIN_SECONDS: a fresh pool;
+# a /ready held by a frozen PostgreSQL for up to STATEMENT_MS + 1 s; then
+# SIGTERM to the master while it is in flight. Sets SLOW_PID (the client)
+# and T0 (when the signal went).
+term_during_slow_request() {
+	export DB_STATEMENT_TIMEOUT_MS=$2 API_DRAIN_SECONDS=$3
 	restart_api
 	unset DB_STATEMENT_TIMEOUT_MS API_DRAIN_SECONDS
-	curl -s "$BASE_URL/ready" >/dev/null; curl -s "$BASE_URL/ready" >/dev/null
+	warm_connections
 	pg_freeze
-	slow_ready drain & pid=$!
+	slow_ready "$1" & SLOW_PID=$!
 	sleep 0.5
-	t0=$(date +%s)
+	T0=$(date +%s)
 	kill -TERM "$API_PID"
-	wait "$pid"
-	code=$(cat "$RUN_DIR/slow-code-drain")
-	eq "the request in flight at SIGTERM got its full answer" 503 "$code"
+}
+
+test_drain_finishes_in_flight() {
+	local secs
+	term_during_slow_request drain 2000 10
+	wait "$SLOW_PID"
+	eq "the request in flight at SIGTERM got its full answer" 503 "$(cat "$RUN_DIR/slow-code-drain")"
 	eq "and it is the JSON answer, not the web server's" false "$(jq -r .ready <"$RUN_DIR/slow-drain")"
 	check "the master exits once it is done" wait_until 10 gone "$API_PID"
-	secs=$(( $(date +%s) - t0 ))
+	secs=$(( $(date +%s) - T0 ))
 	check "within API_DRAIN_SECONDS (${secs} s)" test "$secs" -le 10
 	pg_thaw
 	api_stop
@@ -133,19 +140,11 @@ test_drain_finishes_in_flight() {
 	api_start "$BUILD_DIR"
 
 	# A request longer than the drain time is cut off at the deadline.
-	export DB_STATEMENT_TIMEOUT_MS=8000 API_DRAIN_SECONDS=1
-	restart_api
-	unset DB_STATEMENT_TIMEOUT_MS API_DRAIN_SECONDS
-	curl -s "$BASE_URL/ready" >/dev/null; curl -s "$BASE_URL/ready" >/dev/null
-	pg_freeze
-	slow_ready cut & pid=$!
-	sleep 0.5
-	t0=$(date +%s)
-	kill -TERM "$API_PID"
+	term_during_slow_request cut 8000 1
 	check "the master stops at the drain deadline" wait_until 5 gone "$API_PID"
-	secs=$(( $(date +%s) - t0 ))
+	secs=$(( $(date +%s) - T0 ))
 	check "in about API_DRAIN_SECONDS (${secs} s)" test "$secs" -le 3
-	wait "$pid"
+	wait "$SLOW_PID"
 	pg_thaw
 	api_stop
 	api_start "$BUILD_DIR"
@@ -191,7 +190,7 @@ test_request_timeout_kills_and_replaces() {
 	export API_REQUEST_TIMEOUT_SECONDS=1 DB_STATEMENT_TIMEOUT_MS=8000
 	restart_api
 	unset API_REQUEST_TIMEOUT_SECONDS DB_STATEMENT_TIMEOUT_MS
-	curl -s "$BASE_URL/ready" >/dev/null; curl -s "$BASE_URL/ready" >/dev/null
+	warm_connections
 	before=$(metric 'sentia_responder_restarts_total{reason="timed_out"}')
 	pg_freeze
 	t0=$(date +%s)
