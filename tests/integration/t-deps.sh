@@ -65,3 +65,33 @@ test_redis_password_and_database() {
 		"$(redis-cli -p "$rport" -a 's3cr@t' --no-auth-warning info commandstats | sed -n 's/^cmdstat_select:calls=\([0-9]*\).*/\1/p')"
 	kill -TERM "$rpid"; wait "$rpid" 2>/dev/null
 }
+
+# timed_req METHOD URL: req, also setting MS to how long it took.
+timed_req() {
+	local t0; t0=$(date +%s%N)
+	req "$@"
+	MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+
+test_frozen_dependencies_answer_within_deadlines() {
+	local rpid
+	export REDIS_COMMAND_TIMEOUT_MS=500 DB_STATEMENT_TIMEOUT_MS=1000
+	restart_api
+	unset REDIS_COMMAND_TIMEOUT_MS DB_STATEMENT_TIMEOUT_MS
+	warm_connections
+	rpid=$(cat "$RUN_DIR/pids/redis")
+	kill -STOP "$rpid"
+	timed_req GET "$BASE_URL/ready"
+	kill -CONT "$rpid"
+	eq "/ready with Redis frozen is 503" 503 "$CODE"
+	eq "naming redis" unavailable "$(jqb .checks.redis)"
+	check "within the Redis command timeout (${MS} ms for 500 ms)" test "$MS" -lt 1500
+	pg_freeze
+	timed_req GET "$BASE_URL/ready"
+	pg_thaw
+	eq "/ready with PostgreSQL frozen is 503" 503 "$CODE"
+	eq "naming the database" unavailable "$(jqb .checks.database)"
+	check "within the statement deadline (${MS} ms for 1000 ms + 1 s)" test "$MS" -lt 3000
+	check "both recover by themselves" wait_until 10 all_ready 10
+	restart_api
+}
