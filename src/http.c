@@ -1,5 +1,5 @@
-/* http: methods, status reasons and roles shared by the request, router
- * and response modules. */
+/* http: methods and status reasons, shared by the request, router and
+ * response modules. */
 #include "ac-config.h"
 
 #include "http.h"

@@ -1,5 +1,5 @@
-/* http: methods, status reasons and roles shared by the request, router
- * and response modules. */
+/* http: methods and status reasons, shared by the request, router and
+ * response modules. */
 #ifndef SENTIA_HTTP_H
 #define SENTIA_HTTP_H
 

@@ -230,16 +230,6 @@ static void reap(struct pool *p)
 	}
 }
 
-static int reload_pending(const struct pool *p)
-{
-	for (int i = 0; i < SB_MAX_SLOTS; i++) {
-		const struct sb_slot *s = &p->sb->slots[i];
-		if (slot_serving(s) && s->generation < p->generation && i != p->replacement)
-			return 1;
-	}
-	return 0;
-}
-
 /* An old-generation responder of a kind (any kind when kind < 0) still
  * serving, an idle one first so that stopping it is immediate; or NULL. */
 static struct sb_slot *pick_old(struct pool *p, int kind)
@@ -254,6 +244,12 @@ static struct sb_slot *pick_old(struct pool *p, int kind)
 			old = s;
 	}
 	return old;
+}
+
+/* Whether a reload still has old-generation responders to replace. */
+static int reload_pending(struct pool *p)
+{
+	return pick_old(p, -1) != NULL;
 }
 
 /* Replaces old-generation responders one at a time: start a new one, wait
