@@ -5,10 +5,12 @@
 #include "app.h"
 #include "clock.h"
 #include "metrics.h"
+#include "migrate.h"
 #include "routes.h"
 #include "version.h"
 
 #include <json-c/json.h>
+#include <string.h>
 
 /* Liveness: the process answers. Touches no dependency, so a database
  * outage never gets healthy responders restarted. */
@@ -35,20 +37,44 @@ static void check_deps(struct app *app, struct dep_check *db, struct dep_check *
 		sb_add(&app->sb->dep_failures[DEP_REDIS], 1);
 }
 
-/* Readiness: 200 when PostgreSQL and Redis answer, 503 naming the one
- * that does not. */
+/* The schema's state against this build: "ok" (at or past the version it
+ * expects: migrations only add, so a newer schema serves an older build
+ * during a rolling deploy), "pending", or "unknown" when unreadable. */
+static const char *schema_state(struct app *app, int *version)
+{
+	*version = -1;
+	if (migrate_current_version(&app->db, version) != 0)
+		return "unknown";
+	return *version >= migrations_latest() ? "ok" : "pending";
+}
+
+/* Readiness: 200 when PostgreSQL and Redis answer and the schema is
+ * migrated, 503 naming what is not. */
 void ops_ready(struct request *req, struct response *res)
 {
 	struct dep_check db, kv;
 	struct json_object *o = json_object_new_object(), *checks = json_object_new_object();
+	const char *schema = "unknown";
+	int version = -1, ready;
 
 	check_deps(req->app, &db, &kv);
-	json_object_object_add(o, "ready", json_object_new_boolean(db.ok && kv.ok));
+	if (db.ok)
+		schema = schema_state(req->app, &version);
+	ready = db.ok && kv.ok && strcmp(schema, "ok") == 0;
+	json_object_object_add(o, "ready", json_object_new_boolean(ready));
 	json_object_object_add(checks, "database", json_object_new_string(db.ok ? "ok" : "unavailable"));
 	json_object_object_add(checks, "redis", json_object_new_string(kv.ok ? "ok" : "unavailable"));
+	json_object_object_add(checks, "migrations", json_object_new_string(schema));
 	json_object_object_add(o, "checks", checks);
+	if (version >= 0) {
+		struct json_object *s = json_object_new_object();
+
+		json_object_object_add(s, "version", json_object_new_int(version));
+		json_object_object_add(s, "expected", json_object_new_int(migrations_latest()));
+		json_object_object_add(o, "schema", s);
+	}
 	res_header(res, "Cache-Control", "no-store");
-	res_json(res, db.ok && kv.ok ? 200 : 503, o);
+	res_json(res, ready ? 200 : 503, o);
 }
 
 static struct json_object *component(const struct dep_check *c)
@@ -98,6 +124,38 @@ void ops_status(struct request *req, struct response *res)
 	res_json(res, 200, o);
 }
 
+/* Appends each data source's freshness, read from PostgreSQL. A scrape
+ * must not hang on a database that does not answer: the query gets half
+ * a second, and when it fails the families are left out (their absence
+ * is what an alert on them sees). */
+static void source_metrics(struct app *app, struct buf *out)
+{
+	struct db_query q = { "SELECT name, extract(epoch FROM last_success_at)::bigint,"
+	                      " extract(epoch FROM now() - last_success_at)::bigint"
+	                      " FROM data_sources WHERE last_success_at IS NOT NULL ORDER BY name",
+	                      0, NULL, NULL, NULL, 0, 500, 0 };
+	PGresult *r = db_run(&app->db, &q);
+	int n;
+
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return;
+	}
+	n = PQntuples(r);
+	buf_puts(out, "# HELP sentia_data_source_last_success_timestamp_seconds When each data source last loaded data"
+	              " (Unix time).\n# TYPE sentia_data_source_last_success_timestamp_seconds gauge\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(out, "sentia_data_source_last_success_timestamp_seconds{source=\"%s\"} %s\n",
+		           PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+	buf_puts(out, "# HELP sentia_data_source_freshness_seconds Seconds since each data source last loaded data"
+	              " (the data-freshness objective is under 1800).\n"
+	              "# TYPE sentia_data_source_freshness_seconds gauge\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(out, "sentia_data_source_freshness_seconds{source=\"%s\"} %s\n",
+		           PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
+	PQclear(r);
+}
+
 /* Prometheus exposition for the whole pool, read from the scoreboard. */
 void ops_metrics(struct request *req, struct response *res)
 {
@@ -113,6 +171,7 @@ void ops_metrics(struct request *req, struct response *res)
 
 	metrics_gather_memory(&in);
 	metrics_render(&in, &out);
+	source_metrics(app, &out);
 	res_header(res, "Cache-Control", "no-store");
 	res_body(res, 200, METRICS_CONTENT_TYPE, out.data, out.len);
 	buf_free(&out);

@@ -1,6 +1,7 @@
 /* routes: the dispatch table. One row per route: method, path pattern,
  * handler, the role it needs, its rate-limit class, and flags. Reading
- * this table tells you the whole API. */
+ * this table tells you the whole API. (Roles and rate classes are
+ * declared here now and enforced once authentication lands.) */
 #include "ac-config.h"
 
 #include "routes.h"
@@ -12,6 +13,13 @@ const struct route routes[] = {
 	{ HTTP_GET, "/ready",          ops_ready,   ROLE_NONE, RATE_NONE, ROUTE_OPS },
 	{ HTTP_GET, "/api/status",     ops_status,  ROLE_NONE, RATE_NONE, ROUTE_OPS },
 	{ HTTP_GET, "/metrics",        ops_metrics, ROLE_NONE, RATE_NONE, ROUTE_OPS },
+
+	/* Data in: uploads, their progress and bad rows, source freshness. */
+	{ HTTP_POST, "/api/imports",             imports_create,    ROLE_OPERATOR, RATE_IMPORT,  ROUTE_UPLOAD },
+	{ HTTP_GET,  "/api/imports",             imports_list,      ROLE_VIEWER,   RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/imports/{id}",        imports_get,       ROLE_VIEWER,   RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/imports/{id}/errors", imports_errors,    ROLE_VIEWER,   RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/data-sources",        data_sources_list, ROLE_VIEWER,   RATE_DEFAULT, 0 },
 };
 
 const size_t nroutes = sizeof routes / sizeof routes[0];

@@ -15,4 +15,11 @@ void ops_ready(struct request *req, struct response *res);
 void ops_status(struct request *req, struct response *res);
 void ops_metrics(struct request *req, struct response *res);
 
+/* handlers/imports.c: uploads, their progress, and data-source freshness. */
+void imports_create(struct request *req, struct response *res);
+void imports_list(struct request *req, struct response *res);
+void imports_get(struct request *req, struct response *res);
+void imports_errors(struct request *req, struct response *res);
+void data_sources_list(struct request *req, struct response *res);
+
 #endif

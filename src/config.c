@@ -2,6 +2,7 @@
 #include "ac-config.h"
 
 #include "config.h"
+#include "value.h"
 #include "kv.h"
 #include "log.h"
 
@@ -14,6 +15,7 @@ static const char *const level_choices[] = { "debug", "info", "warn", "error", N
 
 static int check_database_url(const char *v, struct buf *why);
 static int check_redis_url(const char *v, struct buf *why);
+static int check_currency(const char *v, struct buf *why);
 
 #define OFF(f) offsetof(struct config, f)
 
@@ -58,6 +60,12 @@ const struct cfg_var config_vars[] = {
 	  "Milliseconds a Redis command may take." },
 	{ "DEPENDENCY_RETRY_MAX_MS", NULL, CFG_INT, OFF(dependency_retry_max_ms), "2000", 100, 60000, NULL, NULL, 1,
 	  "Longest wait between reconnection attempts to a dependency that is down." },
+	{ "IMPORT_MAX_BYTES", NULL, CFG_SIZE, OFF(import_max_bytes), "10M", 1, 1L << 30, NULL, NULL, 1,
+	  "Largest import document accepted by POST /api/imports (bytes; K, M, G suffixes); larger: 413." },
+	{ "IMPORT_MAX_ERRORS", NULL, CFG_INT, OFF(import_max_errors), "100000", 100, 10000000, NULL, NULL, 1,
+	  "Bad rows recorded per import; the count of rejected rows stays exact beyond it." },
+	{ "BASE_CURRENCY", NULL, CFG_STRING, OFF(base_currency), "USD", 0, 0, NULL, check_currency, 1,
+	  "ISO 4217 currency of imported amounts that name none." },
 };
 
 const size_t config_nvars = sizeof config_vars / sizeof config_vars[0];
@@ -78,6 +86,14 @@ static int check_database_url(const char *v, struct buf *why)
 	if (strncmp(v, "postgresql://", 13) == 0 || strncmp(v, "postgres://", 11) == 0 || strchr(v, '=') != NULL)
 		return 0;
 	buf_puts(why, "must be a postgresql:// URL or a key=value connection string");
+	return -1;
+}
+
+static int check_currency(const char *v, struct buf *why)
+{
+	if (value_currency(v, strlen(v)) == VALUE_OK)
+		return 0;
+	buf_puts(why, "not an active ISO 4217 currency code (such as USD or EUR)");
 	return -1;
 }
 

@@ -37,6 +37,9 @@ struct config {
 	long redis_connect_timeout_ms;
 	long redis_command_timeout_ms;
 	long dependency_retry_max_ms;
+	long import_max_bytes;
+	long import_max_errors;
+	char *base_currency;
 };
 
 enum cfg_type {

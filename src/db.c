@@ -50,6 +50,14 @@ static void db_drop(struct db *db)
 	retry_failed(&db->retry, clock_mono_ms());
 }
 
+/* Server notices ("relation already exists, skipping") go to the debug
+ * log rather than to standard error. */
+static void notice_to_log(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("PostgreSQL: %.*s", (int)strcspn(message, "\n"), message);
+}
+
 /* Connects without blocking past the connect timeout. libpq's own
  * connect_timeout counts per attempt (SSL, GSS, then plain), so a server
  * that accepts and never answers could hold a responder for a multiple of
@@ -96,6 +104,7 @@ static int db_connect(struct db *db)
 		db_drop(db);
 		return -1;
 	}
+	PQsetNoticeProcessor(db->conn, notice_to_log, NULL);
 	retry_succeeded(&db->retry);
 	db->error[0] = '\0';
 	return 0;
@@ -139,37 +148,29 @@ PGconn *db_get(struct db *db)
 	return NULL;
 }
 
-PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+/* Waits for the answer to what was sent on c, at most until deadline
+ * (0: no limit), and returns the last result. NULL (and the connection
+ * dropped) when the server did not answer in time or the connection
+ * broke. */
+static PGresult *db_wait(struct db *db, PGconn *c, uint64_t deadline, long shown_ms)
 {
-	PGconn *c = db_get(db);
-	uint64_t deadline;
 	PGresult *res = NULL, *r;
 
-	if (c == NULL)
-		return NULL;
-	if (!PQsendQueryParams(c, sql, nparams, NULL, params, NULL, NULL, 0)) {
-		db_set_error(db, "send: ", PQerrorMessage(c));
-		db_drop(db);
-		return NULL;
-	}
-	/* The server cancels a statement after statement_timeout; this deadline
-	 * is for a server that does not answer at all. */
-	deadline = clock_mono_ms() + (uint64_t)db->statement_timeout_ms + 1000;
 	while (PQisBusy(c)) {
 		struct pollfd pfd = { PQsocket(c), POLLIN, 0 };
 		uint64_t now = clock_mono_ms();
 		int n;
 
-		if (now >= deadline) {
+		if (deadline != 0 && now >= deadline) {
 			/* No PQcancel here: it opens a connection to the server and
 			 * waits for it with no time limit, which is the very thing
 			 * that is not answering. Dropping the connection is enough;
 			 * the server's statement_timeout ends the statement. */
-			snprintf(db->error, sizeof db->error, "no answer within %ld ms", db->statement_timeout_ms + 1000);
+			snprintf(db->error, sizeof db->error, "no answer within %ld ms", shown_ms);
 			db_drop(db);
 			return NULL;
 		}
-		n = poll(&pfd, 1, (int)(deadline - now));
+		n = poll(&pfd, 1, deadline != 0 ? (int)(deadline - now) : -1);
 		if (n < 0 && errno != EINTR) {
 			db_set_error(db, "poll: ", strerror(errno));
 			db_drop(db);
@@ -181,10 +182,15 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
 			return NULL;
 		}
 	}
-	/* Keep the last result; a single statement gives one. */
+	/* Keep the last result; a single statement gives one. A COPY that the
+	 * server is still waiting on comes back as PGRES_COPY_IN: stop there. */
 	while ((r = PQgetResult(c)) != NULL) {
+		ExecStatusType st = PQresultStatus(r);
+
 		PQclear(res);
 		res = r;
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT)
+			break;
 	}
 	if (PQstatus(c) != CONNECTION_OK) {
 		db_set_error(db, "connection lost: ", PQerrorMessage(c));
@@ -193,6 +199,135 @@ PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const
 		return NULL;
 	}
 	return res;
+}
+
+/* The client-side deadline for a statement: the server cancels one after
+ * statement_timeout; this is for a server that does not answer at all. */
+static uint64_t db_deadline(const struct db *db, long timeout_ms, long *shown)
+{
+	long ms = timeout_ms != 0 ? timeout_ms
+	          : db->statement_timeout_ms > 0 ? db->statement_timeout_ms + 1000 : -1;
+
+	*shown = ms;
+	return ms > 0 ? clock_mono_ms() + (uint64_t)ms : 0;
+}
+
+PGresult *db_run(struct db *db, const struct db_query *q)
+{
+	PGconn *c = db_get(db);
+	long shown;
+	uint64_t deadline;
+
+	if (c == NULL)
+		return NULL;
+	deadline = db_deadline(db, q->timeout_ms, &shown);
+	if (q->script ? !PQsendQuery(c, q->sql)
+	    : !PQsendQueryParams(c, q->sql, q->nparams, NULL, q->values, q->lengths, q->formats,
+	                         q->binary_result)) {
+		db_set_error(db, "send: ", PQerrorMessage(c));
+		db_drop(db);
+		return NULL;
+	}
+	return db_wait(db, c, deadline, shown);
+}
+
+PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	struct db_query q = { sql, nparams, params, NULL, NULL, 0, 0, 0 };
+
+	return db_run(db, &q);
+}
+
+int db_command(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *r = db_exec(db, sql, nparams, params);
+	int st = r == NULL ? -1 : (int)PQresultStatus(r);
+	int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+
+	if (r != NULL && !ok)
+		db_set_error(db, "", PQresultErrorMessage(r));
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+/* Writes everything libpq holds for the server, waiting for the socket
+ * until deadline. */
+static int db_flush(struct db *db, PGconn *c, uint64_t deadline, long shown)
+{
+	int rc;
+
+	while ((rc = PQflush(c)) == 1) {
+		struct pollfd pfd = { PQsocket(c), POLLOUT | POLLIN, 0 };
+		uint64_t now = clock_mono_ms();
+
+		if (deadline != 0 && now >= deadline) {
+			snprintf(db->error, sizeof db->error, "COPY: the server took no data for %ld ms", shown);
+			return -1;
+		}
+		if (poll(&pfd, 1, deadline != 0 ? (int)(deadline - now) : -1) < 0 && errno != EINTR) {
+			db_set_error(db, "poll: ", strerror(errno));
+			return -1;
+		}
+		if ((pfd.revents & POLLIN) && !PQconsumeInput(c))
+			break;
+	}
+	if (rc < 0)
+		db_set_error(db, "COPY: ", PQerrorMessage(c));
+	return rc < 0 ? -1 : 0;
+}
+
+PGresult *db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len, long timeout_ms)
+{
+	PGconn *c = db_get(db);
+	PGresult *r;
+	long shown;
+	uint64_t deadline;
+	size_t off = 0;
+	int failed = 0;
+
+	if (c == NULL)
+		return NULL;
+	db->error[0] = '\0';
+	deadline = db_deadline(db, timeout_ms, &shown);
+	if (!PQsendQueryParams(c, copy_sql, 0, NULL, NULL, NULL, NULL, 0)) {
+		db_set_error(db, "send: ", PQerrorMessage(c));
+		db_drop(db);
+		return NULL;
+	}
+	r = db_wait(db, c, deadline, shown);
+	if (r == NULL || PQresultStatus(r) != PGRES_COPY_IN)
+		return r;
+	PQclear(r);
+	/* Non-blocking while sending, so a server that stops reading cannot
+	 * hold the process past the deadline. */
+	PQsetnonblocking(c, 1);
+	while (off < len && !failed) {
+		size_t n = len - off < 256 * 1024 ? len - off : 256 * 1024;
+		int rc = PQputCopyData(c, data + off, (int)n);
+
+		if (rc == 1)
+			off += n;
+		else if (rc == 0)
+			failed = db_flush(db, c, deadline, shown) != 0;
+		else
+			failed = 1;
+	}
+	if (!failed) {
+		int rc;
+
+		while ((rc = PQputCopyEnd(c, NULL)) == 0)
+			if (db_flush(db, c, deadline, shown) != 0)
+				break;
+		failed = rc != 1 || db_flush(db, c, deadline, shown) != 0;
+	}
+	PQsetnonblocking(c, 0);
+	if (failed) {
+		if (db->error[0] == '\0')
+			db_set_error(db, "COPY: ", PQerrorMessage(c));
+		db_drop(db);
+		return NULL;
+	}
+	return db_wait(db, c, deadline, shown);
 }
 
 int db_ping(struct db *db, double *latency_ms)

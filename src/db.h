@@ -29,6 +29,27 @@ PGconn *db_get(struct db *db);
  * may be an error result; NULL when the server could not be reached or did
  * not answer in time, in which case the connection is dropped. */
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params);
+/* One statement and how to run it. */
+struct db_query {
+	const char *sql;
+	int nparams;
+	const char *const *values;
+	const int *lengths;          /* for binary parameters, else NULL */
+	const int *formats;          /* 1 marks a binary parameter, else NULL */
+	int binary_result;           /* 1: results in binary format */
+	long timeout_ms;             /* 0: the statement timeout and a second; < 0: none */
+	int script;                  /* 1: several statements, no parameters (simple protocol) */
+};
+
+/* Runs q, as db_exec does, with its parameter formats and deadline. */
+PGresult *db_run(struct db *db, const struct db_query *q);
+/* Runs a statement whose result is not needed: 0 when it succeeded, else
+ * -1 with db->error set. */
+int db_command(struct db *db, const char *sql, int nparams, const char *const *params);
+/* Runs "COPY ... FROM STDIN" and sends len bytes of data in its text
+ * format, within timeout_ms (as in struct db_query). Returns the COPY's
+ * result (the caller PQclears it), or NULL when the connection failed. */
+PGresult *db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len, long timeout_ms);
 /* Checks PostgreSQL with SELECT 1; stores the round trip in *latency_ms. */
 int db_ping(struct db *db, double *latency_ms);
 /* Drops the connection and frees what db owns. */

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void app_init(struct app *app, const struct config *cfg, struct scoreboard *sb,
               struct sb_slot *slot, int kind, const struct route *routes, size_t nroutes)
@@ -18,11 +19,34 @@ void app_init(struct app *app, const struct config *cfg, struct scoreboard *sb,
 	app->kind = kind;
 	app->routes = routes;
 	app->nroutes = nroutes;
+	{
+		char host[64] = "";
+
+		gethostname(host, sizeof host - 1);
+		snprintf(app->worker, sizeof app->worker, "%s:%ld", host, (long)getpid());
+	}
 	db_init(&app->db, cfg->database_url, kind == SLOT_STATUS ? "sentia-api-status" : "sentia-api",
 	        cfg->db_connect_timeout_seconds, cfg->db_statement_timeout_ms, cfg->dependency_retry_max_ms);
 	if (kv_init(&app->kv, cfg->redis_url, cfg->redis_connect_timeout_ms, cfg->redis_command_timeout_ms,
 	            cfg->dependency_retry_max_ms) < 0)
 		log_error("%s", app->kv.error);
+}
+
+void app_defer(struct app *app, void (*fn)(struct app *app, int64_t arg), int64_t arg)
+{
+	app->after = fn;
+	app->after_arg = arg;
+}
+
+int app_run_deferred(struct app *app)
+{
+	void (*fn)(struct app *, int64_t) = app->after;
+
+	if (fn == NULL)
+		return 0;
+	app->after = NULL;
+	fn(app, app->after_arg);
+	return 1;
 }
 
 void app_free(struct app *app)
@@ -81,10 +105,11 @@ void dispatch(struct app *app, struct request *req, struct response *res)
 	 * limit, authentication, role) slot in here, before the body is read. */
 
 	if (method_has_body(req->method)) {
-		rc = request_read_body(req, app->cfg->api_max_body_bytes);
+		long limit = req->route->flags & ROUTE_UPLOAD ? app->cfg->import_max_bytes : app->cfg->api_max_body_bytes;
+
+		rc = request_read_body(req, limit);
 		if (rc == 413) {
-			snprintf(msg, sizeof msg, "The request body is larger than the limit of %ld bytes.",
-			         app->cfg->api_max_body_bytes);
+			snprintf(msg, sizeof msg, "The request body is larger than the limit of %ld bytes.", limit);
 			res_error(res, 413, "payload_too_large", msg);
 			return;
 		}

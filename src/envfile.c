@@ -2,6 +2,7 @@
 #include "ac-config.h"
 
 #include "envfile.h"
+#include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -121,4 +122,16 @@ void envfile_free(struct envfile *ef)
 	free(ef->keys);
 	free(ef->values);
 	memset(ef, 0, sizeof *ef);
+}
+
+int envfile_config(struct config *c, const char *env_file, struct buf *errors)
+{
+	struct envfile ef = { NULL, NULL, 0 };
+	int nerr = 0;
+
+	if (env_file != NULL)
+		nerr += envfile_load(&ef, env_file, errors);
+	nerr += config_load(c, envfile_getter, env_file != NULL ? &ef : NULL, errors);
+	envfile_free(&ef);
+	return nerr;
 }

@@ -27,4 +27,10 @@ const char *envfile_get(const struct envfile *ef, const char *key);
 const char *envfile_getter(const char *name, void *arg);
 void envfile_free(struct envfile *ef);
 
+struct config;
+/* Loads a program's configuration: the settings of env_file (when not
+ * NULL) over the process's environment. Appends one line per problem to
+ * errors and returns their number; c is always left freeable. */
+int envfile_config(struct config *c, const char *env_file, struct buf *errors);
+
 #endif

@@ -263,7 +263,7 @@ static void roll(struct pool *p)
 		struct sb_slot *r = &p->sb->slots[p->replacement];
 		int st = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
 
-		if (st != SLOT_IDLE && st != SLOT_BUSY)
+		if (st != SLOT_IDLE && st != SLOT_BUSY && st != SLOT_WORKING)
 			return;
 		old = pick_old(p, r->kind);
 		if (old != NULL)
@@ -320,7 +320,7 @@ static void tick(struct pool *p, uint64_t now)
 			c.idle++;
 			if (longest_idle == NULL || s->state_since_ms < longest_idle->state_since_ms)
 				longest_idle = s;
-		} else if (s->state == SLOT_BUSY) {
+		} else if (s->state == SLOT_BUSY || s->state == SLOT_WORKING) {
 			c.busy++;
 		} else {
 			c.starting++;

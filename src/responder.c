@@ -61,6 +61,17 @@ static int should_stop(const struct app *app)
 	       || (app->slot != NULL && __atomic_load_n(&app->slot->cmd, __ATOMIC_ACQUIRE) == CMD_STOP);
 }
 
+/* Runs the app's idle work with the responder shown as working, so the
+ * pool grows around it while it lasts. */
+static void idle_work(struct app *app)
+{
+	if (app->kind != SLOT_POOL)
+		return;
+	app_idle(app);
+	if (app->slot != NULL && __atomic_load_n(&app->slot->state, __ATOMIC_ACQUIRE) != SLOT_IDLE)
+		scoreboard_set_state(app->slot, SLOT_IDLE);
+}
+
 /* Serves one accepted request and records it. */
 static void serve(struct app *app, FCGX_Request *fr)
 {
@@ -137,6 +148,8 @@ int responder_run(struct app *app, int listen_fd)
 					log_error("poll on the listening socket failed: %s", strerror(errno));
 					return 1;
 				}
+				if (rc == 0 && !should_stop(app))
+					idle_work(app);
 				continue;
 			}
 			if (should_stop(app))
@@ -167,6 +180,14 @@ int responder_run(struct app *app, int listen_fd)
 		serve(app, &fr);
 		FCGX_Finish_r(&fr);
 		served++;
+		if (app->after != NULL) {
+			/* The client has its answer; what the request started goes on
+			 * here, with the responder counted busy but no longer held to
+			 * the request timeout. */
+			if (app->slot != NULL)
+				scoreboard_set_state(app->slot, SLOT_WORKING);
+			app_run_deferred(app);
+		}
 		if (app->slot != NULL) {
 			sb_add(&app->slot->requests, 1);
 			scoreboard_set_state(app->slot, SLOT_IDLE);

@@ -47,7 +47,7 @@ void res_json_text(struct response *res, int status, const char *json)
 
 void res_json(struct response *res, int status, struct json_object *obj)
 {
-	res_json_text(res, status, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
+	res_json_text(res, status, json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
 }
 

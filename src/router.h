@@ -34,7 +34,8 @@ enum rate_class {
 };
 
 /* Route flags. */
-#define ROUTE_OPS 0x1u   /* operations route: also served on the status socket */
+#define ROUTE_OPS 0x1u     /* operations route: also served on the status socket */
+#define ROUTE_UPLOAD 0x2u  /* takes a document: body up to IMPORT_MAX_BYTES, not API_MAX_BODY_BYTES */
 
 /* One row of the dispatch table. */
 struct route {

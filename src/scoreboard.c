@@ -82,7 +82,7 @@ void scoreboard_count(const struct scoreboard *sb, struct sb_counts *out)
 		out->total++;
 		if (st == SLOT_IDLE)
 			out->idle++;
-		else if (st == SLOT_BUSY)
+		else if (st == SLOT_BUSY || st == SLOT_WORKING)
 			out->busy++;
 		else
 			out->starting++;

@@ -41,14 +41,9 @@ static void usage(FILE *f)
  * Logs each problem on its own line and returns -1 when there are any. */
 static int load_config(struct config *cfg)
 {
-	struct envfile ef = { NULL, NULL, 0 };
 	struct buf errors = BUF_INIT;
-	int nerr = 0;
+	int nerr = envfile_config(cfg, env_file, &errors);
 
-	if (env_file != NULL)
-		nerr += envfile_load(&ef, env_file, &errors);
-	nerr += config_load(cfg, envfile_getter, env_file != NULL ? &ef : NULL, &errors);
-	envfile_free(&ef);
 	if (nerr > 0) {
 		char *save = NULL;
 		for (char *line = strtok_r(errors.data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))

@@ -8,7 +8,10 @@
 /* Every suite, one row each; add a module's suite here. */
 static Suite *(*const suites[])(void) = {
 	buf_suite,
+	civil_suite,
 	config_suite,
+	csv_suite,
+	demo_suite,
 	dispatch_suite,
 	envfile_suite,
 	kv_url_suite,
@@ -16,6 +19,8 @@ static Suite *(*const suites[])(void) = {
 	request_suite,
 	response_suite,
 	router_suite,
+	strmap_suite,
+	value_suite,
 };
 
 int main(void)

@@ -6,7 +6,10 @@
 
 /* Each returns a new suite; the runner in check_sentia.c owns it. */
 Suite *buf_suite(void);
+Suite *civil_suite(void);
 Suite *config_suite(void);
+Suite *csv_suite(void);
+Suite *demo_suite(void);
 Suite *dispatch_suite(void);
 Suite *envfile_suite(void);
 Suite *kv_url_suite(void);
@@ -14,5 +17,7 @@ Suite *metrics_suite(void);
 Suite *request_suite(void);
 Suite *response_suite(void);
 Suite *router_suite(void);
+Suite *strmap_suite(void);
+Suite *value_suite(void);
 
 #endif
