@@ -402,7 +402,7 @@ static int gen_sales(struct buf *b, struct history *h, uint64_t seed)
 			ramp = pd->launch > 0.0 ? (d - h->launch[p] + 1) / LAUNCH_RAMP_DAYS : 1.0;
 			trend = pd->growth * (d - mid) / DAYS_PER_YEAR;
 			/* Over a long history a steady trend would grow a
-			 * product twentyfold or kill it; cap it at e^±1. */
+			 * product twentyfold or kill it; keep it within a factor e either way. */
 			trend = trend > 1.0 ? 1.0 : trend < -1.0 ? -1.0 : trend;
 			level = pd->base * season[pd->cat] * exp(trend) * (ramp < 1.0 ? ramp : 1.0);
 			for (size_t c = 0; c < CH__MAX; c++) {

@@ -106,7 +106,7 @@ static double log_factorial(double k)
 		+ (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / (1260.0 * k2)) / k2) / k;
 }
 
-/* Hörmann's transformed rejection with squeeze (PTRS, 1993), for mean >= 10. */
+/* Hormann's transformed rejection with squeeze (PTRS, 1993), for mean >= 10. */
 static uint32_t poisson_ptrs(struct rng *r, double mean)
 {
 	double slam = sqrt(mean), loglam = log(mean);

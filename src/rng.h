@@ -24,7 +24,7 @@ uint32_t rng_below(struct rng *r, uint32_t n);
  * pair is discarded so that the state stays in s[] alone). */
 double rng_normal(struct rng *r);
 /* Returns a Poisson deviate of the given mean: Knuth's product method for
- * small means, Hörmann's PTRS for large ones; 0 when mean <= 0. */
+ * small means, Hormann's PTRS for large ones; 0 when mean <= 0. */
 uint32_t rng_poisson(struct rng *r, double mean);
 /* Returns a gamma deviate of the given shape and scale 1 (Marsaglia and
  * Tsang); 0 when shape <= 0. */
