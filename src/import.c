@@ -739,20 +739,22 @@ static enum import_run commit_job(struct db *db, struct job *j, enum import_mode
 	snprintf(nums[4], sizeof nums[4], "%lld", updated);
 	snprintf(nums[5], sizeof nums[5], "%ld", j->errors_stored);
 	{
-		char why[160];
+		char why[160], note[160];
+		int failed = strcmp(status, "failed") == 0;
 		const char *p[] = { j->id_text, status, nums[0], nums[1], nums[2], nums[3], nums[4], nums[5],
-		                    strcmp(status, "failed") == 0 ? why : NULL };
+		                    failed ? why : NULL, j->rows_rejected > 0 ? (failed ? why : note) : NULL };
 
 		snprintf(why, sizeof why, "%ld of %ld rows are invalid, and mode all_or_nothing loads none then",
 		         j->rows_rejected, j->rows_read);
+		snprintf(note, sizeof note, "%ld of %ld rows were invalid and skipped", j->rows_rejected, j->rows_read);
 		if (exec_ok(db, "WITH i AS (UPDATE imports SET status = $2, rows_read = $3, rows_loaded = $4,"
 		                " rows_rejected = $5, rows_inserted = $6, rows_updated = $7, errors_stored = $8,"
 		                " error = $9, finished_at = clock_timestamp() WHERE id = $1 RETURNING source_id)"
 		                " UPDATE data_sources SET last_import_at = clock_timestamp(),"
 		                " last_success_at = CASE WHEN $2 <> 'failed' THEN clock_timestamp() ELSE last_success_at END,"
-		                " last_error = CASE WHEN $2 <> 'completed' THEN $9 ELSE last_error END,"
-		                " last_error_at = CASE WHEN $2 = 'failed' THEN clock_timestamp() ELSE last_error_at END"
-		                " WHERE id = (SELECT source_id FROM i)", 9, p) != 0)
+		                " last_error = CASE WHEN $10::text IS NOT NULL THEN $10 ELSE last_error END,"
+		                " last_error_at = CASE WHEN $10::text IS NOT NULL THEN clock_timestamp() ELSE last_error_at END"
+		                " WHERE id = (SELECT source_id FROM i)", 10, p) != 0)
 			goto retry;
 	}
 	if (exec_ok(db, "COMMIT", 0, NULL) != 0)

@@ -61,8 +61,8 @@ static int should_stop(const struct app *app)
 	       || (app->slot != NULL && __atomic_load_n(&app->slot->cmd, __ATOMIC_ACQUIRE) == CMD_STOP);
 }
 
-/* Runs the app's idle work with the responder shown as working, so the
- * pool grows around it while it lasts. */
+/* Runs the app's periodic work; while it works, app_idle shows the
+ * responder as working, so the pool grows around it. */
 static void idle_work(struct app *app)
 {
 	if (app->kind != SLOT_POOL)
@@ -141,6 +141,12 @@ int responder_run(struct app *app, int listen_fd)
 			struct timespec tick = { 1, 0 };
 
 			burst = 0;
+			/* Between requests: the app's own periodic work, which keeps
+			 * its own clock (a responder that is never idle for a whole
+			 * tick must still do it). */
+			idle_work(app);
+			if (should_stop(app))
+				break;
 			/* Signals are delivered only while waiting here. */
 			rc = ppoll(&pfd, 1, &tick, &waiting);
 			if (rc <= 0) {
@@ -148,8 +154,6 @@ int responder_run(struct app *app, int listen_fd)
 					log_error("poll on the listening socket failed: %s", strerror(errno));
 					return 1;
 				}
-				if (rc == 0 && !should_stop(app))
-					idle_work(app);
 				continue;
 			}
 			if (should_stop(app))

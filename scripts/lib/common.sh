@@ -135,6 +135,7 @@ nginx_start() {
 	sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
 	    -e "s|@STATUS_HTTP_PORT@|$STATUS_HTTP_PORT|g" -e "s|@USER@|$(web_user)|g" \
 	    -e "s|@GROUP@|$(web_group)|g" -e "s|@ACCESS_LOG@|${NGINX_ACCESS_LOG:-$RUN_DIR/logs/nginx-access.log}|g" \
+	    -e "s|@MAX_BODY@|${NGINX_MAX_BODY:-512m}|g" \
 	    "$SENTIA_TOP/httpd-conf/nginx/sentia-local.conf.in" >"$RUN_DIR/nginx.conf"
 	nginx -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/logs/nginx-error.log" -g "daemon off;" \
 		2>>"$RUN_DIR/logs/nginx-error.log" &
