@@ -16,6 +16,10 @@
 /* The data-freshness objective: a source is fresh while its last
  * successful import is younger than this. */
 #define FRESHNESS_SLO_SECONDS 1800
+/* How many sources /metrics shows: the scoreboard's room for them. */
+#define STRINGIFY(x) #x
+#define TEXT_OF(x) STRINGIFY(x)
+#define SOURCES_LIMIT TEXT_OF(SB_MAX_SOURCES)
 
 /* Timestamps as JSON shows them: ISO 8601 in UTC, to the millisecond. */
 #define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
@@ -27,6 +31,27 @@ static struct import_settings settings_of(struct app *app)
 	return s;
 }
 
+/* Copies each data source's last success into the scoreboard, where
+ * /metrics reads it without touching the database. */
+static void refresh_sources(struct app *app)
+{
+	struct sb_sources *t = &app->sb->sources;
+	struct db_query q = { "SELECT name, extract(epoch FROM last_success_at)::bigint FROM data_sources"
+	                      " WHERE last_success_at IS NOT NULL ORDER BY name LIMIT " SOURCES_LIMIT,
+	                      0, NULL, NULL, NULL, 0, 2000, 0 };
+	PGresult *r = db_run(&app->db, &q);
+
+	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK && sb_sources_begin(t) == 0) {
+		t->n = PQntuples(r);
+		for (int i = 0; i < t->n; i++) {
+			snprintf(t->rows[i].name, sizeof t->rows[i].name, "%s", PQgetvalue(r, i, 0));
+			t->rows[i].last_success = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+		}
+		sb_sources_end(t, clock_mono_ms());
+	}
+	PQclear(r);
+}
+
 /* Processes an import accepted by this responder, after its response. */
 static void process_after(struct app *app, int64_t id)
 {
@@ -34,6 +59,8 @@ static void process_after(struct app *app, int64_t id)
 
 	if (import_process(&app->db, id, &s) == IMPORT_RETRY)
 		log_warn("import %lld left for later: PostgreSQL: %s", (long long)id, app->db.error);
+	else
+		refresh_sources(app);
 }
 
 void app_idle(struct app *app)
@@ -53,7 +80,9 @@ void app_idle(struct app *app)
 	if (app->slot != NULL)
 		scoreboard_set_state(app->slot, SLOT_WORKING);
 	s = settings_of(app);
-	import_resume(&app->db, &s, 10);
+	if (import_resume(&app->db, &s, 10) > 0
+	    || now - __atomic_load_n(&app->sb->sources.refreshed_ms, __ATOMIC_RELAXED) >= 5000)
+		refresh_sources(app);
 }
 
 /* A positive integer from text, or 0. */

@@ -124,38 +124,6 @@ void ops_status(struct request *req, struct response *res)
 	res_json(res, 200, o);
 }
 
-/* Appends each data source's freshness, read from PostgreSQL. A scrape
- * must not hang on a database that does not answer: the query gets half
- * a second, and when it fails the families are left out (their absence
- * is what an alert on them sees). */
-static void source_metrics(struct app *app, struct buf *out)
-{
-	struct db_query q = { "SELECT name, extract(epoch FROM last_success_at)::bigint,"
-	                      " extract(epoch FROM now() - last_success_at)::bigint"
-	                      " FROM data_sources WHERE last_success_at IS NOT NULL ORDER BY name",
-	                      0, NULL, NULL, NULL, 0, 500, 0 };
-	PGresult *r = db_run(&app->db, &q);
-	int n;
-
-	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
-		PQclear(r);
-		return;
-	}
-	n = PQntuples(r);
-	buf_puts(out, "# HELP sentia_data_source_last_success_timestamp_seconds When each data source last loaded data"
-	              " (Unix time).\n# TYPE sentia_data_source_last_success_timestamp_seconds gauge\n");
-	for (int i = 0; i < n; i++)
-		buf_printf(out, "sentia_data_source_last_success_timestamp_seconds{source=\"%s\"} %s\n",
-		           PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
-	buf_puts(out, "# HELP sentia_data_source_freshness_seconds Seconds since each data source last loaded data"
-	              " (the data-freshness objective is under 1800).\n"
-	              "# TYPE sentia_data_source_freshness_seconds gauge\n");
-	for (int i = 0; i < n; i++)
-		buf_printf(out, "sentia_data_source_freshness_seconds{source=\"%s\"} %s\n",
-		           PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
-	PQclear(r);
-}
-
 /* Prometheus exposition for the whole pool, read from the scoreboard. */
 void ops_metrics(struct request *req, struct response *res)
 {
@@ -171,7 +139,6 @@ void ops_metrics(struct request *req, struct response *res)
 
 	metrics_gather_memory(&in);
 	metrics_render(&in, &out);
-	source_metrics(app, &out);
 	res_header(res, "Cache-Control", "no-store");
 	res_body(res, 200, METRICS_CONTENT_TYPE, out.data, out.len);
 	buf_free(&out);

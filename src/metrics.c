@@ -3,6 +3,7 @@
 #include "ac-config.h"
 
 #include "metrics.h"
+#include "clock.h"
 
 #include <string.h>
 
@@ -149,6 +150,33 @@ static void s_memory_max(const struct metrics_input *in, const char *name, struc
 	buf_printf(out, "%s %llu\n", name, (unsigned long long)in->rss_responder_max);
 }
 
+/* The data sources' freshness, from the scoreboard's copy (families with
+ * no samples when it has never been filled). */
+static void sources_samples(const struct metrics_input *in, const char *name, struct buf *out, int age)
+{
+	static struct sb_sources t;   /* large; one render at a time per process */
+	double now = in->now_wall > 0 ? in->now_wall : clock_wall();
+
+	if (sb_sources_read(&in->sb->sources, &t) != 0)
+		return;
+	for (int i = 0; i < t.n && i < SB_MAX_SOURCES; i++) {
+		buf_printf(out, "%s{source=", name);
+		label_value(out, t.rows[i].name);
+		buf_printf(out, "} %lld\n", age ? (long long)now - (long long)t.rows[i].last_success
+		                               : (long long)t.rows[i].last_success);
+	}
+}
+
+static void s_source_success(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	sources_samples(in, name, out, 0);
+}
+
+static void s_source_freshness(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	sources_samples(in, name, out, 1);
+}
+
 /* Every metric family sentia exports, one row each. */
 static const struct {
 	const char *name;
@@ -167,6 +195,8 @@ static const struct {
 	{ "sentia_dependency_check_failures_total", "counter", "Failed checks of a dependency, by dependency.", s_dep_failures },
 	{ "sentia_resident_memory_bytes", "gauge", "Resident memory of the pool's processes, summed by kind.", s_memory },
 	{ "sentia_responder_resident_memory_max_bytes", "gauge", "Resident memory of the largest pool responder.", s_memory_max },
+	{ "sentia_data_source_last_success_timestamp_seconds", "gauge", "When each data source last loaded data, in seconds since the epoch.", s_source_success },
+	{ "sentia_data_source_freshness_seconds", "gauge", "Seconds since each data source last loaded data (the objective: under 1800).", s_source_freshness },
 };
 
 void metrics_render(const struct metrics_input *in, struct buf *out)

@@ -22,6 +22,7 @@ struct metrics_input {
 	uint64_t rss_responders;       /* all pool responders together */
 	uint64_t rss_responder_max;    /* the largest pool responder */
 	uint64_t rss_status;           /* the status responder, 0 when none */
+	double now_wall;               /* seconds since the epoch; 0: read the clock */
 };
 
 /* Fills the memory figures of in from /proc for the scoreboard's processes. */

@@ -4,6 +4,8 @@
 #include "scoreboard.h"
 #include "clock.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,6 +38,7 @@ struct scoreboard *scoreboard_new(void)
 	sb->master_pid = getpid();
 	sb->start_wall = clock_wall();
 	sb->start_ms = clock_mono_ms();
+	sb->sources.n = -1;
 	return sb;
 }
 
@@ -103,4 +106,45 @@ uint64_t proc_rss_bytes(pid_t pid)
 		resident = 0;
 	fclose(f);
 	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+int sb_sources_begin(struct sb_sources *t)
+{
+	pid_t me = getpid(), holder = 0;
+
+	if (!__atomic_compare_exchange_n(&t->writer, &holder, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		/* A writer that died mid-write leaves its pid: take over from it. */
+		if (holder == me || kill(holder, 0) == 0 || errno != ESRCH
+		    || !__atomic_compare_exchange_n(&t->writer, &holder, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return -1;
+	}
+	/* Odd from here until sb_sources_end (it may be odd already if the
+	 * last writer died). */
+	__atomic_store_n(&t->seq, t->seq | 1u, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return 0;
+}
+
+void sb_sources_end(struct sb_sources *t, uint64_t now_ms)
+{
+	t->refreshed_ms = now_ms;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->writer, 0, __ATOMIC_RELEASE);
+}
+
+int sb_sources_read(const struct sb_sources *t, struct sb_sources *out)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		uint32_t s1 = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE), s2;
+
+		if (s1 & 1u)
+			continue;
+		memcpy(out, t, sizeof *out);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		s2 = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
+		if (s1 == s2)
+			return out->n >= 0 ? 0 : -1;
+	}
+	return -1;
 }

@@ -13,6 +13,7 @@
 #define SB_MAX_SLOTS 260      /* 256 pool responders, the status responder, spare */
 #define SB_MAX_ROUTES 96      /* dispatch-table rows plus one for unmatched paths */
 #define SB_NBUCKETS 12        /* latency histogram: 11 bounds and +Inf */
+#define SB_MAX_SOURCES 128    /* data sources whose freshness /metrics shows */
 
 /* Latency histogram bounds in microseconds (the last bucket is +Inf). */
 extern const uint64_t sb_bucket_bounds_us[SB_NBUCKETS - 1];
@@ -77,6 +78,21 @@ struct sb_route {
 	uint64_t sum_us;
 };
 
+/* Each data source's last successful import, copied from PostgreSQL by
+ * the pool's periodic work so that /metrics reads it without waiting on
+ * the database. One writer at a time (a try-lock naming its pid, taken
+ * over from a writer that died); readers retry while seq is odd or moves. */
+struct sb_sources {
+	uint32_t seq;                    /* odd while being written */
+	pid_t writer;                    /* the writing process, 0 when none */
+	uint64_t refreshed_ms;           /* monotonic, when last copied */
+	int n;                           /* -1 until first copied */
+	struct {
+		char name[65];
+		int64_t last_success;        /* seconds since the epoch */
+	} rows[SB_MAX_SOURCES];
+};
+
 struct scoreboard {
 	pid_t master_pid;
 	double start_wall;               /* seconds since the epoch */
@@ -88,6 +104,7 @@ struct scoreboard {
 	uint64_t dep_failures[DEP__MAX];
 	struct sb_slot slots[SB_MAX_SLOTS];
 	struct sb_route routes[SB_MAX_ROUTES];
+	struct sb_sources sources;
 };
 
 /* Maps a zeroed scoreboard shared with future children; NULL on failure. */
@@ -112,6 +129,14 @@ static inline uint64_t sb_load(const uint64_t *v)
 void scoreboard_record(struct scoreboard *sb, int route, enum http_method m, int status, uint64_t duration_us);
 /* Sets a slot's state, with the time it changed. */
 void scoreboard_set_state(struct sb_slot *slot, enum slot_state state);
+
+/* Takes the sources table for writing: 0, or -1 when another live process
+ * is writing it. sb_sources_end publishes what was written. */
+int sb_sources_begin(struct sb_sources *t);
+void sb_sources_end(struct sb_sources *t, uint64_t now_ms);
+/* Copies a consistent snapshot of the table into out: 0, or -1 when none
+ * could be read (never written, or a writer in the way throughout). */
+int sb_sources_read(const struct sb_sources *t, struct sb_sources *out);
 
 /* Counts of pool responders by state (status responder excluded). */
 struct sb_counts {

@@ -44,6 +44,8 @@ static const struct {
 	{ "sentia_dependency_check_failures_total", "counter" },
 	{ "sentia_resident_memory_bytes", "gauge" },
 	{ "sentia_responder_resident_memory_max_bytes", "gauge" },
+	{ "sentia_data_source_last_success_timestamp_seconds", "gauge" },
+	{ "sentia_data_source_freshness_seconds", "gauge" },
 };
 
 static struct scoreboard *sb;
@@ -73,6 +75,13 @@ static void setup(void)
 	scoreboard_record(sb, 1, HTTP_POST, 201, 7000000);   /* +Inf */
 	scoreboard_record(sb, 1, HTTP_POST, 503, 1000);      /* le 0.001: bounds are inclusive */
 	scoreboard_record(sb, -1, HTTP_GET, 404, 100);       /* unmatched */
+	ck_assert_int_eq(sb_sources_begin(&sb->sources), 0);
+	sb->sources.n = 2;
+	strcpy(sb->sources.rows[0].name, "erp");
+	sb->sources.rows[0].last_success = 1700000000;
+	strcpy(sb->sources.rows[1].name, "shop.eu");
+	sb->sources.rows[1].last_success = 1699990000;
+	sb_sources_end(&sb->sources, 1);
 	out = (struct buf)BUF_INIT;
 }
 
@@ -88,6 +97,7 @@ static void render(const struct route *routes, size_t nroutes)
 	struct metrics_input in = {
 		.sb = sb, .routes = routes, .nroutes = nroutes, .version = "1.2.3", .commit = "abc123",
 		.rss_master = 1000, .rss_responders = 2000, .rss_responder_max = 1500, .rss_status = 0,
+		.now_wall = 1700000100,
 	};
 
 	buf_reset(&out);
@@ -190,6 +200,46 @@ START_TEST(test_counters)
 	ck_assert_double_eq(sample("sentia_responder_restarts_total{reason=\"crashed\"}"), 3);
 	ck_assert_double_eq(sample("sentia_responder_restarts_total{reason=\"recycled\"}"), 0);
 	ck_assert_double_eq(sample("sentia_dependency_check_failures_total{dependency=\"redis\"}"), 5);
+}
+END_TEST
+
+START_TEST(test_source_freshness)
+{
+	render(two_routes, 2);
+	ck_assert_double_eq(sample("sentia_data_source_last_success_timestamp_seconds{source=\"erp\"}"), 1700000000);
+	ck_assert_double_eq(sample("sentia_data_source_freshness_seconds{source=\"erp\"}"), 100);
+	ck_assert_double_eq(sample("sentia_data_source_freshness_seconds{source=\"shop.eu\"}"), 10100);
+}
+END_TEST
+
+/* A writer that died mid-write leaves the table unreadable until the next
+ * writer takes over from it; a live writer keeps others out. */
+START_TEST(test_sources_writer_takeover)
+{
+	struct sb_sources *snap = malloc(sizeof *snap);
+	pid_t dead = fork();
+
+	ck_assert_ptr_nonnull(snap);
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	ck_assert_int_eq(sb_sources_read(&sb->sources, snap), 0);
+	ck_assert_int_eq(snap->n, 2);
+	/* Mid-write, by a process now gone. */
+	sb->sources.writer = dead;
+	sb->sources.seq |= 1u;
+	ck_assert_int_eq(sb_sources_read(&sb->sources, snap), -1);
+	ck_assert_int_eq(sb_sources_begin(&sb->sources), 0);
+	sb->sources.n = 1;
+	sb_sources_end(&sb->sources, 2);
+	ck_assert_int_eq(sb_sources_read(&sb->sources, snap), 0);
+	ck_assert_int_eq(snap->n, 1);
+	ck_assert_int_eq(sb->sources.seq % 2, 0);
+	/* A live writer (this process's parent stands in) is not displaced. */
+	sb->sources.writer = getppid();
+	ck_assert_int_eq(sb_sources_begin(&sb->sources), -1);
+	sb->sources.writer = 0;
+	free(snap);
 }
 END_TEST
 
@@ -319,6 +369,8 @@ Suite *metrics_suite(void)
 	tcase_add_test(tc, test_samples_follow_their_declaration);
 	tcase_add_test(tc, test_counters);
 	tcase_add_test(tc, test_gauges);
+	tcase_add_test(tc, test_source_freshness);
+	tcase_add_test(tc, test_sources_writer_takeover);
 	tcase_add_test(tc, test_histogram_cumulative);
 	tcase_add_test(tc, test_unmatched_label);
 	tcase_add_test(tc, test_label_escaping);
