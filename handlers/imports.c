@@ -9,6 +9,9 @@
 #include "routes.h"
 
 #include <json-c/json.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -52,6 +55,18 @@ static void refresh_sources(struct app *app)
 	PQclear(r);
 }
 
+/* Gives back to the system the memory an import used, so that a
+ * responder that has processed one returns to its usual size: libpq's
+ * buffers (kept at their largest) go with the connection, and the
+ * allocator returns what is free. */
+static void release_memory(struct app *app)
+{
+	db_disconnect(&app->db);
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
+#endif
+}
+
 /* Processes an import accepted by this responder, after its response. */
 static void process_after(struct app *app, int64_t id)
 {
@@ -61,6 +76,7 @@ static void process_after(struct app *app, int64_t id)
 		log_warn("import %lld left for later: PostgreSQL: %s", (long long)id, app->db.error);
 	else
 		refresh_sources(app);
+	release_memory(app);
 }
 
 void app_idle(struct app *app)
@@ -80,9 +96,12 @@ void app_idle(struct app *app)
 	if (app->slot != NULL)
 		scoreboard_set_state(app->slot, SLOT_WORKING);
 	s = settings_of(app);
-	if (import_resume(&app->db, &s, 10) > 0
-	    || now - __atomic_load_n(&app->sb->sources.refreshed_ms, __ATOMIC_RELAXED) >= 5000)
+	if (import_resume(&app->db, &s, 10) > 0) {
 		refresh_sources(app);
+		release_memory(app);
+	} else if (now - __atomic_load_n(&app->sb->sources.refreshed_ms, __ATOMIC_RELAXED) >= 5000) {
+		refresh_sources(app);
+	}
 }
 
 /* A positive integer from text, or 0. */

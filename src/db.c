@@ -343,6 +343,11 @@ int db_ping(struct db *db, double *latency_ms)
 	return ok ? 0 : -1;
 }
 
+void db_disconnect(struct db *db)
+{
+	db_close(db);
+}
+
 void db_free(struct db *db)
 {
 	if (db->conn != NULL)

@@ -52,6 +52,10 @@ int db_command(struct db *db, const char *sql, int nparams, const char *const *p
 PGresult *db_copy_in(struct db *db, const char *copy_sql, const char *data, size_t len, long timeout_ms);
 /* Checks PostgreSQL with SELECT 1; stores the round trip in *latency_ms. */
 int db_ping(struct db *db, double *latency_ms);
+/* Closes the connection now (the next use opens a new one, at once):
+ * libpq keeps its buffers at the largest size a connection ever needed,
+ * so after a bulk transfer this is how the memory goes back. */
+void db_disconnect(struct db *db);
 /* Drops the connection and frees what db owns. */
 void db_free(struct db *db);
 

@@ -272,5 +272,12 @@ test_import_million_rows_and_a_crash() {
 	ge "it took more than one attempt" 2 "$(jqb .attempts)"
 	eq "exactly a million rows more in the table" "$((n + 1000000))" "$(sql "SELECT count(*) FROM sales")"
 	eq "every row from this import" 1000000 "$(sql "SELECT count(*) FROM sales WHERE import_id = $id")"
+	# The responder that did the work gives the memory back.
+	local p max=0 kib
+	for p in $(responders); do
+		kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)
+		[ "${kib:-0}" -gt "$max" ] && max=$kib
+	done
+	check "no responder holds on to the import's memory (largest ${max} KiB)" test "$max" -lt $((32 * 1024))
 	restart_api
 }

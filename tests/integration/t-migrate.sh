@@ -6,6 +6,16 @@
 sql() { psql "$DATABASE_URL" -Atqc "$1"; }
 ctl() { "$BUILD_DIR/sentiactl" "$@"; }
 
+# Every column, constraint and index of the public schema, as one digest,
+# so a round trip can be checked to rebuild exactly the same schema.
+schema_digest() {
+	sql "SELECT md5(string_agg(x, ';' ORDER BY x)) FROM (
+		SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullable || ':' || coalesce(column_default, '')
+		  FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> 'schema_migrations'
+		UNION ALL SELECT conrelid::regclass || ':' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+		UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public') s(x)"
+}
+
 # The tables in the public schema, comma-separated and sorted.
 tables() { sql "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'"; }
 
@@ -14,8 +24,9 @@ SCHEMA_V1="data_sources,import_documents,import_errors,imports,schema_migrations
 SCHEMA_V2="channels,data_sources,import_documents,import_errors,imports,inventory_snapshots,payables,products,receivables,sales,schema_migrations"
 
 test_migrate_down_up_and_ready() {
-	local out
+	local out digest
 	eq "the suite starts at version 2" "2" "$(sql 'SELECT max(version) FROM schema_migrations')"
+	digest=$(schema_digest)
 	eq "the schema at version 2" "$SCHEMA_V2" "$(tables)"
 	req GET "$BASE_URL/ready"
 	eq "/ready 200 when migrated" 200 "$CODE"
@@ -49,6 +60,7 @@ test_migrate_down_up_and_ready() {
 	eq "each migration applied once" "1,2" "$(sql "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")"
 	eq "each applied by exactly one run" 2 "$(cat "$RUN_DIR"/migrate-[ab].log | grep -c '^applying')"
 	eq "the schema at version 2 again" "$SCHEMA_V2" "$(tables)"
+	eq "column for column, constraint for constraint, the same schema" "$digest" "$(schema_digest)"
 	check "/ready 200 again once migrated" wait_until 10 \
 		bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' '$BASE_URL/ready')\" = 200 ]"
 
