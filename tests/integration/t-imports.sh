@@ -103,24 +103,24 @@ test_import_json() {
 	local f
 	seed_catalogue
 	f=$RUN_DIR/t-sales.json
-	printf '[{"date":"2025-04-01","sku":"COL-1","channel":"Online","quantity":3,"unit_price":1.2,"net_revenue":"3.60","cogs":1.0512,"order_ref":"J1"},\n {"date":"2025-04-01","sku":"WAT-1","channel":"Online","quantity":2,"unit_price":0.9,"net_revenue":1.8,"cogs":0.4,"order_ref":null}]' >"$f"
+	printf '[{"date":"2010-04-01","sku":"COL-1","channel":"Online","quantity":3,"unit_price":1.2,"net_revenue":"3.60","cogs":1.0512,"order_ref":"J1"},\n {"date":"2010-04-01","sku":"WAT-1","channel":"Online","quantity":2,"unit_price":0.9,"net_revenue":1.8,"cogs":0.4,"order_ref":null}]' >"$f"
 	req POST "$BASE_URL/api/imports?type=sales&source=shop" -H 'Content-Type: application/json' --data-binary @"$f"
 	eq "JSON upload 202" 202 "$CODE"
 	wait_import "$(jqb .id)"
 	eq "JSON import completed" completed "$(jqb .status)"
 	eq "numbers kept exactly, not through a double" "1.0512" "$(sql "SELECT cogs FROM sales WHERE order_ref = 'J1'")"
-	eq "null is an empty optional field" 1 "$(sql "SELECT count(*) FROM sales s JOIN channels c ON c.id = s.channel_id WHERE c.name = 'Online' AND s.sale_date = '2025-04-01' AND order_ref = ''")"
+	eq "null is an empty optional field" 1 "$(sql "SELECT count(*) FROM sales s JOIN channels c ON c.id = s.channel_id WHERE c.name = 'Online' AND s.sale_date = '2010-04-01' AND order_ref = ''")"
 
-	req POST "$BASE_URL/api/imports?type=sales&source=shop" -H 'Content-Type: application/json' --data-binary '[{"date":"2025-04-01",'
+	req POST "$BASE_URL/api/imports?type=sales&source=shop" -H 'Content-Type: application/json' --data-binary '[{"date":"2010-04-01",'
 	expect_error 400 invalid_document
-	req POST "$BASE_URL/api/imports?type=sales&source=shop" -H 'Content-Type: application/json' --data-binary '{"date":"2025-04-01"}'
+	req POST "$BASE_URL/api/imports?type=sales&source=shop" -H 'Content-Type: application/json' --data-binary '{"date":"2010-04-01"}'
 	expect_error 400 invalid_document
 	check "a non-array says what is expected" grep -q "array of objects" "$BODY"
-	req POST "$BASE_URL/api/imports?type=sales&source=shop" -H 'Content-Type: application/json' --data-binary '[{"date":"2025-04-01","colour":"red"}]'
+	req POST "$BASE_URL/api/imports?type=sales&source=shop" -H 'Content-Type: application/json' --data-binary '[{"date":"2010-04-01","colour":"red"}]'
 	expect_error 400 invalid_document
 	check "an unknown key is named" grep -q 'colour' "$BODY"
 	req POST "$BASE_URL/api/imports?type=sales&source=shop" -H 'Content-Type: application/json' \
-		--data-binary '[{"date":"2025-04-02","sku":"COL-1","channel":"Online","quantity":[1],"unit_price":1,"net_revenue":1,"cogs":1}]'
+		--data-binary '[{"date":"2010-04-02","sku":"COL-1","channel":"Online","quantity":[1],"unit_price":1,"net_revenue":1,"cogs":1}]'
 	wait_import "$(jqb .id)"
 	eq "a nested value is a bad row" "failed" "$(jqb .status)"
 	eq "saying what was expected" "1 quantity expected a string or a number" "$(first_error "$(jqb .id)")"
@@ -234,7 +234,7 @@ test_import_bad_rows() {
 	eq "reserved above on hand is refused" "2 reserved reserved is more than on_hand" "$(first_error "$IMPORT_ID")"
 	eq "five decimal places are refused" "3 reserved more than 4 decimal places" \
 		"$(curl -s "$BASE_URL/api/imports/$IMPORT_ID/errors" | jq -r '.errors[1] | "\(.line) \(.column) \(.reason)"')"
-	f=$(csv rec 'invoice_ref,customer,channel,amount,currency,issued_on,due_on,paid_on\nI-1,Acme,Retail,100,EUR,2025-05-01,2025-04-01,\nI-2,Acme,,100,usd,2025-05-01,2025-06-01,\nI-3,Acme,,100,,2025-05-01,2025-06-01,\n')
+	f=$(csv rec 'invoice_ref,customer,channel,amount,currency,issued_on,due_on,paid_on\nI-1,Acme,Retail,100,EUR,2025-05-01,2010-04-01,\nI-2,Acme,,100,usd,2025-05-01,2025-06-01,\nI-3,Acme,,100,,2025-05-01,2025-06-01,\n')
 	upload receivables erp "$f" "&mode=skip_invalid"; wait_import "$IMPORT_ID"
 	eq "receivables: 1 loaded, 2 rejected" "1 2" "$(jqb '"\(.rows.loaded) \(.rows.rejected)"')"
 	eq "due before issued is refused" "2 due_on due before it was issued" "$(first_error "$IMPORT_ID")"
@@ -272,12 +272,65 @@ test_import_million_rows_and_a_crash() {
 	ge "it took more than one attempt" 2 "$(jqb .attempts)"
 	eq "exactly a million rows more in the table" "$((n + 1000000))" "$(sql "SELECT count(*) FROM sales")"
 	eq "every row from this import" 1000000 "$(sql "SELECT count(*) FROM sales WHERE import_id = $id")"
-	# The responder that did the work gives the memory back.
+	# The responder that did the work gives the memory back. (Not under
+	# AddressSanitizer, whose allocator keeps freed memory in quarantine.)
 	local p max=0 kib
-	for p in $(responders); do
-		kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)
-		[ "${kib:-0}" -gt "$max" ] && max=$kib
-	done
-	check "no responder holds on to the import's memory (largest ${max} KiB)" test "$max" -lt $((32 * 1024))
+	if ! ldd "$BUILD_DIR/sentia-api" | grep -q libasan; then
+		for p in $(responders); do
+			kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null || echo 0)
+			[ "${kib:-0}" -gt "$max" ] && max=$kib
+		done
+		check "no responder holds on to the import's memory (largest ${max} KiB)" test "$max" -lt $((32 * 1024))
+	fi
 	restart_api
+}
+
+test_import_survives_a_postgresql_restart() {
+	local f id n
+	seed_catalogue
+	f=$RUN_DIR/t-restart.csv
+	awk 'BEGIN {
+		print "date,sku,channel,quantity,unit_price,net_revenue,cogs,order_ref"
+		for (i = 0; i < 300000; i++)
+			printf "2001-%02d-%02d,COL-1,Retail,%d,1,%d,0.5,R%d\n", 1 + int(i / 28) % 12, 1 + i % 28, 1 + i % 9, 1 + i % 9, i
+	}' >"$f"
+	IMPORT_MAX_BYTES=64M restart_api
+	n=$(sql "SELECT count(*) FROM sales")
+	pg_stop
+	upload sales restarts "$f"
+	expect_error 503 database_unavailable
+	check "and says when to retry" test -n "$(header Retry-After)"
+	pg_start
+	check "uploads are accepted again once PostgreSQL is back" wait_until 15 \
+		bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: text/csv' --data-binary @'$f' '$BASE_URL/api/imports?type=sales&source=restarts')\" = 202 ]"
+	id=$(sql "SELECT max(id) FROM imports")
+	# PostgreSQL goes away while the import is being processed.
+	wait_until 30 bash -c "[ \"\$(psql '$DATABASE_URL' -Atc 'SELECT status FROM imports WHERE id = $id')\" != accepted ]"
+	pg_stop
+	pg_start
+	wait_import "$id" 120
+	eq "the import completes after PostgreSQL restarts" completed "$(jqb .status)"
+	eq "every row, once" "$((n + 300000))" "$(sql "SELECT count(*) FROM sales")"
+	restart_api
+}
+
+test_demo_data() {
+	local out
+	out=$("$BUILD_DIR/sentiactl" demo-data --seed 7 --end 2025-06-30 2>&1)
+	check "demo-data succeeds" test $? -eq 0
+	eq "six imports, all completed" 6 "$(grep -c ': completed;' <<<"$out")"
+	eq "3 channels and 50 products, from the demo source" "3 50" "$(sql "SELECT (SELECT count(*) FROM channels WHERE name IN ('Retail', 'Wholesale', 'Online')) || ' ' || (SELECT count(*) FROM products WHERE import_id IN (SELECT i.id FROM imports i JOIN data_sources s ON s.id = i.source_id WHERE s.name = 'demo'))")"
+	ge "three years of daily sales" 100000 "$(sql "SELECT count(*) FROM sales WHERE sale_date BETWEEN '2022-07-01' AND '2025-06-30'")"
+	eq "sales run to the end day" "2025-06-30" "$(sql "SELECT max(sale_date) FROM sales WHERE sale_date <= '2025-06-30'")"
+	ge "monthly inventory snapshots" 36 "$(sql "SELECT count(DISTINCT snapshot_date) FROM inventory_snapshots WHERE snapshot_date BETWEEN '2022-07-01' AND '2025-06-30'")"
+	ge "receivables" 500 "$(sql "SELECT count(*) FROM receivables WHERE invoice_ref LIKE 'INV-%'")"
+	ge "payables" 200 "$(sql "SELECT count(*) FROM payables WHERE bill_ref LIKE 'BILL-%'")"
+	check "summer sells more than winter" test "$(sql "SELECT (sum(quantity) FILTER (WHERE extract(month FROM sale_date) IN (6,7,8)) > sum(quantity) FILTER (WHERE extract(month FROM sale_date) IN (12,1,2)))::text FROM sales WHERE sale_date BETWEEN '2022-07-01' AND '2025-06-30'")" = true
+	# Reproducible: the same seed and end again change nothing at all.
+	out=$("$BUILD_DIR/sentiactl" demo-data --seed 7 --end 2025-06-30 2>&1)
+	eq "the same seed again: nothing new, nothing changed" 6 "$(grep -c '(0 new, 0 changed), 0 rejected' <<<"$out")"
+	req GET "$BASE_URL/api/data-sources"
+	eq "the demo source is fresh" true "$(jqb '.data_sources[] | select(.name == "demo") | .fresh')"
+	out=$("$BUILD_DIR/sentiactl" demo-data --years 99 2>&1)
+	eq "a bad option is a usage error" "usage: sentiactl demo-data [--seed N] [--end YYYY-MM-DD] [--years N]" "$out"
 }
