@@ -417,6 +417,13 @@ static int query_int(struct request *req, struct response *res, const char *name
 	return 0;
 }
 
+/* Adds the link to a list's next page: a page as long as the limit may
+ * have one after it; a shorter one is the last. */
+static void set_next(struct json_object *o, int full, const char *link)
+{
+	json_object_object_add(o, "next", full ? json_object_new_string(link) : NULL);
+}
+
 /* GET /api/imports/{id}/errors?limit=N&after=ID: the bad rows, a page at
  * a time, in the order they were found. */
 void imports_errors(struct request *req, struct response *res)
@@ -461,15 +468,12 @@ void imports_errors(struct request *req, struct response *res)
 		if (!PQgetisnull(r, i, 0))
 			json_object_array_add(arr, error_json(r, i));
 	json_object_object_add(o, "errors", arr);
-	/* A full page may have a next one. */
-	if (json_object_array_length(arr) == (size_t)limit) {
+	{
 		char next[96];
 
 		snprintf(next, sizeof next, "/api/imports/%lld/errors?after=%s&limit=%lld", (long long)id,
 		         PQgetvalue(r, n - 1, 0), (long long)limit);
-		json_object_object_add(o, "next", json_object_new_string(next));
-	} else {
-		json_object_object_add(o, "next", NULL);
+		set_next(o, json_object_array_length(arr) == (size_t)limit, next);
 	}
 	PQclear(r);
 	res_header(res, "Cache-Control", "no-store");
@@ -504,13 +508,13 @@ void imports_list(struct request *req, struct response *res)
 	for (int i = 0; i < n; i++)
 		json_object_array_add(arr, import_json(r, i));
 	json_object_object_add(o, "imports", arr);
-	if (n == limit) {
+	if (n > 0) {
 		char next[96];
 
 		snprintf(next, sizeof next, "/api/imports?before=%s&limit=%lld", PQgetvalue(r, n - 1, 0), (long long)limit);
-		json_object_object_add(o, "next", json_object_new_string(next));
+		set_next(o, n == limit, next);
 	} else {
-		json_object_object_add(o, "next", NULL);
+		set_next(o, 0, NULL);
 	}
 	PQclear(r);
 	res_header(res, "Cache-Control", "no-store");

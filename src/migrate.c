@@ -5,9 +5,9 @@
 
 #include "migrate.h"
 #include "clock.h"
+#include "digest.h"
 #include "locks.h"
 
-#include <gnutls/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,15 +36,7 @@ int migrations_latest(void)
 
 void migration_checksum(const struct migration *m, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char d[32];
-
-	gnutls_hash_fast(GNUTLS_DIG_SHA256, m->up, strlen(m->up), d);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[d[i] >> 4];
-		out[2 * i + 1] = hex[d[i] & 15];
-	}
-	out[64] = '\0';
+	digest_sha256_hex(m->up, strlen(m->up), out);
 }
 
 /* Whether a failed result is PostgreSQL's "relation does not exist". */
