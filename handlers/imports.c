@@ -6,12 +6,10 @@
 #include "clock.h"
 #include "import.h"
 #include "log.h"
+#include "queue.h"
 #include "routes.h"
 
 #include <json-c/json.h>
-#ifdef HAVE_MALLOC_TRIM
-#include <malloc.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,13 +24,6 @@
 
 /* Timestamps as JSON shows them: ISO 8601 in UTC, to the millisecond. */
 #define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-
-static struct import_settings settings_of(struct app *app)
-{
-	struct import_settings s = { app->cfg->base_currency, app->cfg->import_max_errors, app->worker };
-
-	return s;
-}
 
 /* Copies each data source's last success into the scoreboard, where
  * /metrics reads it without touching the database. */
@@ -55,53 +46,19 @@ static void refresh_sources(struct app *app)
 	PQclear(r);
 }
 
-/* Gives back to the system the memory an import used, so that a
- * responder that has processed one returns to its usual size: libpq's
- * buffers (kept at their largest) go with the connection, and the
- * allocator returns what is free. */
-static void release_memory(struct app *app)
-{
-	db_disconnect(&app->db);
-#ifdef HAVE_MALLOC_TRIM
-	malloc_trim(0);
-#endif
-}
-
-/* Processes an import accepted by this responder, after its response. */
-static void process_after(struct app *app, int64_t id)
-{
-	struct import_settings s = settings_of(app);
-
-	if (import_process(&app->db, id, &s) == IMPORT_RETRY)
-		log_warn("import %lld left for later: PostgreSQL: %s", (long long)id, app->db.error);
-	else
-		refresh_sources(app);
-	release_memory(app);
-}
-
 void app_idle(struct app *app)
 {
 	uint64_t now = clock_mono_ms();
-	/* With a connection open, look every few seconds; without one, rarely,
-	 * so that an idle pool does not keep knocking on a database that is
-	 * down (every request that needs it tries anyway). */
-	uint64_t every = app->db.conn != NULL ? 5000 : 60000;
-	struct import_settings s;
 
-	if (app->idle_work_ms == 0)
-		app->idle_work_ms = now;
-	if (now - app->idle_work_ms < every)
+	/* One responder of the pool refreshes the copy every few seconds;
+	 * only a responder with a connection open does, so that an idle pool
+	 * does not keep knocking on a database that is down. */
+	if (app->db.conn == NULL
+	    || now - __atomic_load_n(&app->sb->sources.refreshed_ms, __ATOMIC_RELAXED) < 5000)
 		return;
-	app->idle_work_ms = now;
 	if (app->slot != NULL)
 		scoreboard_set_state(app->slot, SLOT_WORKING);
-	s = settings_of(app);
-	if (import_resume(&app->db, &s, 10) > 0) {
-		refresh_sources(app);
-		release_memory(app);
-	} else if (now - __atomic_load_n(&app->sb->sources.refreshed_ms, __ATOMIC_RELAXED) >= 5000) {
-		refresh_sources(app);
-	}
+	refresh_sources(app);
 }
 
 /* A positive integer from text, or 0. */
@@ -261,6 +218,21 @@ static int format_of(const char *ct)
 	return fmt;
 }
 
+/* Queues the processing of a stored import for sentia-worker. Once per
+ * import (the dedupe key); should this fail, the worker holding the
+ * scheduler adopts imports left without a job. */
+static void queue_import(struct app *app, int64_t id)
+{
+	char payload[48], key[40];
+	int64_t job;
+	int created;
+
+	snprintf(payload, sizeof payload, "{\"import_id\":%lld}", (long long)id);
+	snprintf(key, sizeof key, "import:%lld", (long long)id);
+	if (queue_enqueue(&app->db, &app->kv, "imports", "import.process", payload, key, &job, &created) != 0)
+		log_warn("import %lld is stored but not queued yet (%s); a worker will adopt it", (long long)id, app->db.error);
+}
+
 /* Whether an Idempotency-Key is 1 to 255 printable ASCII characters. */
 static int key_ok(const char *k)
 {
@@ -345,6 +317,7 @@ void imports_create(struct request *req, struct response *res)
 	case IMPORT_NEW:
 		snprintf(location, sizeof location, "/api/imports/%lld", (long long)id);
 		res_header(res, "Location", location);
+		queue_import(app, id);
 		if (respond_import(app, res, 202, id) != 0) {
 			/* Stored, but the answer could not be read back: say what is
 			 * known rather than fail an upload that succeeded. */
@@ -354,7 +327,6 @@ void imports_create(struct request *req, struct response *res)
 			json_object_object_add(o, "status", json_object_new_string("accepted"));
 			res_json(res, 202, o);
 		}
-		app_defer(app, process_after, id);
 		break;
 	case IMPORT_REPLAY:
 		snprintf(location, sizeof location, "/api/imports/%lld", (long long)id);

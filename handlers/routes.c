@@ -20,6 +20,11 @@ const struct route routes[] = {
 	{ HTTP_GET,  "/api/imports/{id}",        imports_get,       ROLE_VIEWER,   RATE_DEFAULT, 0 },
 	{ HTTP_GET,  "/api/imports/{id}/errors", imports_errors,    ROLE_VIEWER,   RATE_DEFAULT, 0 },
 	{ HTTP_GET,  "/api/data-sources",        data_sources_list, ROLE_VIEWER,   RATE_DEFAULT, 0 },
+
+	/* The job queues. */
+	{ HTTP_GET,  "/api/queues/status",       queues_status,     ROLE_VIEWER,   RATE_DEFAULT, 0 },
+	{ HTTP_POST, "/api/jobs",                jobs_create,       ROLE_ADMIN,    RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/jobs/{id}",           jobs_get,          ROLE_VIEWER,   RATE_DEFAULT, 0 },
 };
 
 const size_t nroutes = sizeof routes / sizeof routes[0];

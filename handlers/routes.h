@@ -22,4 +22,9 @@ void imports_get(struct request *req, struct response *res);
 void imports_errors(struct request *req, struct response *res);
 void data_sources_list(struct request *req, struct response *res);
 
+/* handlers/queues.c: queue status, and jobs. */
+void queues_status(struct request *req, struct response *res);
+void jobs_create(struct request *req, struct response *res);
+void jobs_get(struct request *req, struct response *res);
+
 #endif

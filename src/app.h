@@ -23,11 +23,6 @@ struct app {
 	struct kv kv;
 	const struct route *routes;
 	size_t nroutes;
-	/* Work a handler leaves to run after its response has gone: an
-	 * accepted import, processed while the client polls for it. */
-	void (*after)(struct app *app, int64_t arg);
-	int64_t after_arg;
-	uint64_t idle_work_ms;         /* when idle work last ran (monotonic) */
 	char worker[96];               /* "host:pid", for the records it writes */
 };
 
@@ -38,13 +33,9 @@ void app_init(struct app *app, const struct config *cfg, struct scoreboard *sb,
 /* Closes the connections. */
 void app_free(struct app *app);
 
-/* Leaves fn(app, arg) to run once the response is sent. */
-void app_defer(struct app *app, void (*fn)(struct app *app, int64_t arg), int64_t arg);
-/* Runs the deferred work, if any. Returns 1 when there was some. */
-int app_run_deferred(struct app *app);
-/* Work for a responder with nothing to serve: taking up imports that a
- * stopped process left unfinished. Called about once a second while idle;
- * does its work at most every few seconds. */
+/* Periodic work between requests: refreshing the scoreboard's copies of
+ * what /metrics shows from PostgreSQL and Redis. Called before each wait
+ * for a connection; does its work at most every few seconds. */
 void app_idle(struct app *app);
 
 /* Serves one parsed request: routes it, checks every precondition, runs

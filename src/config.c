@@ -66,6 +66,30 @@ const struct cfg_var config_vars[] = {
 	  "Bad rows recorded per import; the count of rejected rows stays exact beyond it." },
 	{ "BASE_CURRENCY", NULL, CFG_STRING, OFF(base_currency), "USD", 0, 0, NULL, check_currency, 1,
 	  "ISO 4217 currency of imported amounts that name none." },
+	{ "IMPORT_RETENTION_DAYS", NULL, CFG_INT, OFF(import_retention_days), "90", 1, 36500, NULL, NULL, 1,
+	  "Days a finished import's stored document is kept (its record and errors stay)." },
+	{ "JOB_RETENTION_DAYS", NULL, CFG_INT, OFF(job_retention_days), "30", 1, 36500, NULL, NULL, 1,
+	  "Days a finished job's record is kept." },
+	{ "WORKER_MIN_INSTANCES", NULL, CFG_INT, OFF(worker_min_instances), "1", 1, 256, NULL, NULL, 1,
+	  "Fewest sentia-worker processes." },
+	{ "WORKER_MAX_INSTANCES", NULL, CFG_INT, OFF(worker_max_instances), "5", 1, 256, NULL, NULL, 1,
+	  "Most sentia-worker processes." },
+	{ "WORKER_SCALE_QUEUE_DEPTH", NULL, CFG_INT, OFF(worker_scale_queue_depth), "100", 1, 10000000, NULL, NULL, 1,
+	  "Waiting jobs above which the worker pool grows." },
+	{ "WORKER_MAX_JOBS", NULL, CFG_INT, OFF(worker_max_jobs), "1000", 0, 100000000, NULL, NULL, 1,
+	  "Jobs a worker runs before it is replaced (0: never)." },
+	{ "WORKER_DRAIN_SECONDS", NULL, CFG_INT, OFF(worker_drain_seconds), "60", 1, 86400, NULL, NULL, 1,
+	  "Time running jobs get to finish on SIGTERM; a job cut short is claimed again by another worker." },
+	{ "WORKER_IDLE_SECONDS", NULL, CFG_INT, OFF(worker_idle_seconds), "30", 1, 86400, NULL, NULL, 1,
+	  "Idle time before the worker pool shrinks." },
+	{ "WORKER_JOB_TIME_LIMIT_SECONDS", NULL, CFG_INT, OFF(worker_job_time_limit_seconds), "0", 0, 86400, NULL, NULL, 1,
+	  "Longest run of any job (0: each queue's own limit)." },
+	{ "WORKER_VISIBILITY_TIMEOUT_SECONDS", NULL, CFG_INT, OFF(worker_visibility_timeout_seconds), "0", 0, 86400, NULL, NULL, 1,
+	  "How long a silent worker holds a job before another claims it (0: each queue's own)." },
+	{ "WORKER_RETRY_BASE_MS", NULL, CFG_INT, OFF(worker_retry_base_ms), "0", 0, 86400000, NULL, NULL, 1,
+	  "The first retry's delay, doubled for each one after (0: each queue's own)." },
+	{ "WORKER_LEASE_MS", NULL, CFG_INT, OFF(worker_lease_ms), "15000", 500, 600000, NULL, NULL, 1,
+	  "The scheduler lease: another worker takes over this long after its holder dies." },
 };
 
 const size_t config_nvars = sizeof config_vars / sizeof config_vars[0];
@@ -225,6 +249,11 @@ int config_load(struct config *c, config_getter get, void *arg, struct buf *erro
 	if (c->api_min_instances > c->api_max_instances) {
 		buf_printf(errors, "API_MIN_INSTANCES: %ld is more than API_MAX_INSTANCES (%ld)\n",
 		           c->api_min_instances, c->api_max_instances);
+		nerr++;
+	}
+	if (c->worker_min_instances > c->worker_max_instances) {
+		buf_printf(errors, "WORKER_MIN_INSTANCES: %ld is more than WORKER_MAX_INSTANCES (%ld)\n",
+		           c->worker_min_instances, c->worker_max_instances);
 		nerr++;
 	}
 	return nerr;

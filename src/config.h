@@ -40,6 +40,18 @@ struct config {
 	long import_max_bytes;
 	long import_max_errors;
 	char *base_currency;
+	long import_retention_days;
+	long job_retention_days;
+	long worker_min_instances;
+	long worker_max_instances;
+	long worker_scale_queue_depth;
+	long worker_max_jobs;
+	long worker_drain_seconds;
+	long worker_idle_seconds;
+	long worker_job_time_limit_seconds;
+	long worker_visibility_timeout_seconds;
+	long worker_retry_base_ms;
+	long worker_lease_ms;
 };
 
 enum cfg_type {

@@ -32,23 +32,6 @@ void app_init(struct app *app, const struct config *cfg, struct scoreboard *sb,
 		log_error("%s", app->kv.error);
 }
 
-void app_defer(struct app *app, void (*fn)(struct app *app, int64_t arg), int64_t arg)
-{
-	app->after = fn;
-	app->after_arg = arg;
-}
-
-int app_run_deferred(struct app *app)
-{
-	void (*fn)(struct app *, int64_t) = app->after;
-
-	if (fn == NULL)
-		return 0;
-	app->after = NULL;
-	fn(app, app->after_arg);
-	return 1;
-}
-
 void app_free(struct app *app)
 {
 	db_free(&app->db);

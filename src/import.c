@@ -689,28 +689,3 @@ out:
 		import_lock(db, id, 0);
 	return rc;
 }
-
-int import_resume(struct db *db, const struct import_settings *s, int max)
-{
-	PGresult *r = db_exec(db, "SELECT id FROM imports WHERE status IN ('accepted', 'processing') ORDER BY id LIMIT 50",
-	                      0, NULL);
-	int n, done = 0;
-
-	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
-		PQclear(r);
-		return -1;
-	}
-	n = PQntuples(r);
-	for (int i = 0; i < n && done < max; i++) {
-		enum import_run rc = import_process(db, strtoll(PQgetvalue(r, i, 0), NULL, 10), s);
-
-		if (rc == IMPORT_RETRY) {
-			done = -1;
-			break;
-		}
-		if (rc == IMPORT_DONE)
-			done++;
-	}
-	PQclear(r);
-	return done;
-}

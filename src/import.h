@@ -122,9 +122,4 @@ struct import_settings {
  * at once and the import can be taken up again from the start). */
 enum import_run import_process(struct db *db, int64_t id, const struct import_settings *s);
 
-/* Processes unfinished imports that nobody holds (accepted, or left in
- * processing by a process that died), at most max of them. Returns how
- * many it finished, or -1 when PostgreSQL failed. */
-int import_resume(struct db *db, const struct import_settings *s, int max);
-
 #endif

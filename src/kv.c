@@ -285,6 +285,29 @@ redisContext *kv_get(struct kv *kv)
 	return NULL;
 }
 
+/* A reply, or NULL after dropping a context that failed (a timeout among
+ * them), which cannot be reused. */
+static redisReply *kv_checked(struct kv *kv, redisContext *c, redisReply *r)
+{
+	if (r == NULL) {
+		char msg[200];
+
+		snprintf(msg, sizeof msg, "command failed: %s", c->errstr[0] ? c->errstr : "no reply");
+		kv_drop(kv, msg);
+		log_warn("Redis %s", kv->error);
+	}
+	return r;
+}
+
+redisReply *kv_command_argv(struct kv *kv, int argc, const char **argv)
+{
+	redisContext *c = kv_get(kv);
+
+	if (c == NULL)
+		return NULL;
+	return kv_checked(kv, c, redisCommandArgv(c, argc, argv, NULL));
+}
+
 redisReply *kv_command(struct kv *kv, const char *fmt, ...)
 {
 	redisContext *c = kv_get(kv);
@@ -296,14 +319,7 @@ redisReply *kv_command(struct kv *kv, const char *fmt, ...)
 	va_start(ap, fmt);
 	r = redisvCommand(c, fmt, ap);
 	va_end(ap);
-	if (r == NULL) {
-		char msg[200];
-		/* A context that failed (a timeout among them) cannot be reused. */
-		snprintf(msg, sizeof msg, "command failed: %s", c->errstr[0] ? c->errstr : "no reply");
-		kv_drop(kv, msg);
-		log_warn("Redis %s", kv->error);
-	}
-	return r;
+	return kv_checked(kv, c, r);
 }
 
 int kv_ping(struct kv *kv, double *latency_ms)

@@ -42,6 +42,9 @@ redisContext *kv_get(struct kv *kv);
  * NULL when Redis is unavailable or the connection broke (it is dropped
  * and reopened on a later call). An error reply is returned as a reply. */
 redisReply *kv_command(struct kv *kv, const char *fmt, ...);
+/* Runs one command given as argc strings (lengths by strlen), as
+ * kv_command does; for commands whose argument count varies. */
+redisReply *kv_command_argv(struct kv *kv, int argc, const char **argv);
 /* Checks Redis with PING; stores the round trip in *latency_ms. 0 or -1. */
 int kv_ping(struct kv *kv, double *latency_ms);
 /* Drops the connection and frees what kv owns. */

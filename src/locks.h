@@ -9,6 +9,7 @@
 enum lock_class {
 	LOCK_MIGRATIONS = 1,   /* sentiactl migrate: one run at a time */
 	LOCK_IMPORT = 2,       /* one process works on an import at a time */
+	LOCK_JOB = 3,          /* one worker runs a job at a time */
 };
 
 /* A 64-bit key: "SE" in the top 16 bits so other applications' keys in

@@ -1,6 +1,7 @@
 /* pool: the master process (see pool.h). A self-pipe turns signals into
  * events on the master's loop; a tick each second makes the scaling
- * decisions from the scoreboard. */
+ * decisions from the scoreboard. What the children do, how many there may
+ * be and when to grow are the program's (pool_opts' hooks). */
 #include "ac-config.h"
 
 #include "pool.h"
@@ -12,20 +13,24 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CRASH_QUICK_MS 5000       /* a responder dying sooner counts toward a crash loop */
+#define CRASH_QUICK_MS 5000       /* a child dying sooner counts toward a crash loop */
 #define CRASH_BACKOFF_MAX_MS 30000
 #define GROW_STEP_MAX 32
+#define POOL_MAX (SB_MAX_SLOTS - 4) /* pool children; the rest is the status responder's and spare */
 
 struct pool {
 	const struct pool_opts *opts;
 	struct config *cfg;
 	struct scoreboard *sb;
+	struct pool_limits lim;       /* from cfg, by opts->limits */
+	const char *name;             /* of a child, for log lines */
 	int generation;
 	int draining;
 	uint64_t drain_deadline_ms;
@@ -34,7 +39,7 @@ struct pool {
 	int grow_step;
 	int crash_streak[2];          /* by slot kind */
 	uint64_t spawn_after_ms[2];   /* by slot kind: crash-loop back-off */
-	int owed;                     /* pool responders to replace one for one */
+	int owed;                     /* pool children to replace one for one */
 	int replacement;              /* slot started to replace an old one on reload, or -1 */
 };
 
@@ -88,33 +93,71 @@ static void slot_stop(struct sb_slot *s)
 	kill(s->pid, SIGTERM);
 }
 
-/* The child's side of a fork: becomes a responder and never returns. */
-static void child_main(struct pool *p, int index, int kind)
+/* Reads the limits from the running configuration (at start and after a
+ * reload) and publishes the size bounds on the scoreboard. A program's own
+ * limits are kept within what the scoreboard holds (so that no tick tries
+ * to start a child it has no slot for) and its times from going negative
+ * (they become unsigned milliseconds). */
+static void limits_load(struct pool *p)
 {
-	struct sb_slot *slot = &p->sb->slots[index];
-	int fd = kind == SLOT_STATUS ? p->opts->status_fd : p->opts->listen_fd;
-	int other = kind == SLOT_STATUS ? p->opts->listen_fd : p->opts->status_fd;
+	struct pool_limits *l = &p->lim;
+
+	if (p->opts->limits != NULL) {
+		p->opts->limits(p->cfg, l);
+	} else {
+		*l = (struct pool_limits){
+			.min = p->cfg->api_min_instances, .max = p->cfg->api_max_instances,
+			.max_requests = p->cfg->api_max_requests, .drain_seconds = p->cfg->api_drain_seconds,
+			.idle_seconds = p->cfg->api_idle_seconds,
+			.busy_timeout_seconds = p->cfg->api_request_timeout_seconds,
+		};
+	}
+	l->max = l->max < 1 ? 1 : l->max > POOL_MAX ? POOL_MAX : l->max;
+	l->min = l->min < 0 ? 0 : l->min > l->max ? l->max : l->min;
+	l->drain_seconds = l->drain_seconds < 0 ? 0 : l->drain_seconds;
+	l->idle_seconds = l->idle_seconds < 0 ? 0 : l->idle_seconds;
+	l->busy_timeout_seconds = l->busy_timeout_seconds < 0 ? 0 : l->busy_timeout_seconds;
+	p->sb->min_instances = (int)l->min;
+	p->sb->max_instances = (int)l->max;
+}
+
+int pool_child_responder(const struct pool_opts *opts, struct config *cfg, struct scoreboard *sb,
+                         struct sb_slot *slot, int kind)
+{
 	struct app app;
 	int rc;
 
-	/* A responder must not outlive its master. */
+	app_init(&app, cfg, sb, slot, kind, opts->routes, opts->nroutes);
+	rc = responder_run(&app, kind == SLOT_STATUS ? opts->status_fd : opts->listen_fd);
+	app_free(&app);
+	return rc;
+}
+
+/* The child's side of a fork: runs the program's child and never returns. */
+static void child_main(struct pool *p, int index, int kind)
+{
+	struct sb_slot *slot = &p->sb->slots[index];
+	int other = kind == SLOT_STATUS ? p->opts->listen_fd : p->opts->status_fd;
+	pool_child_fn run = p->opts->child != NULL ? p->opts->child : pool_child_responder;
+
+	/* A child must not outlive its master. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != p->sb->master_pid)
 		_exit(1);
 	close(sigpipe_fds[0]);
 	close(sigpipe_fds[1]);
+	/* The inherited handler writes to the pipe's descriptor: that number
+	 * may be reused (a database socket) before the child has its own. */
+	sigpipe_fds[0] = sigpipe_fds[1] = -1;
 	if (other >= 0)
 		close(other);
 	slot->pid = getpid();
 	log_after_fork();
 	srandom((unsigned)getpid() ^ (unsigned)clock_mono_us());
-	app_init(&app, p->cfg, p->sb, slot, kind, p->opts->routes, p->opts->nroutes);
-	rc = responder_run(&app, fd);
-	app_free(&app);
-	_exit(rc);
+	_exit(run(p->opts, p->cfg, p->sb, slot, kind));
 }
 
-/* Starts a responder of a kind in a free slot. Returns the slot or -1. */
+/* Starts a child of a kind in a free slot. Returns the slot or -1. */
 static int spawn(struct pool *p, int kind)
 {
 	struct sb_slot *slot = NULL;
@@ -129,7 +172,7 @@ static int spawn(struct pool *p, int kind)
 		}
 	}
 	if (slot == NULL) {
-		log_error("no free scoreboard slot for a new responder");
+		log_error("no free scoreboard slot for a new %s", p->name);
 		return -1;
 	}
 	/* Fill the slot before the fork, so the child's own writes (IDLE)
@@ -149,7 +192,7 @@ static int spawn(struct pool *p, int kind)
 	if (pid == 0)
 		child_main(p, index, kind);
 	slot->pid = pid;
-	log_debug("started %s responder %ld", kind == SLOT_STATUS ? "status" : "pool", (long)pid);
+	log_debug("started %s %s %ld", kind == SLOT_STATUS ? "status" : "pool", p->name, (long)pid);
 	return index;
 }
 
@@ -179,7 +222,7 @@ static void reap(struct pool *p)
 			p->replacement = -1;
 
 		if (asked || p->draining) {
-			log_debug("responder %ld stopped", (long)pid);
+			log_debug("%s %ld stopped", p->name, (long)pid);
 			continue;
 		}
 		/* Replace it one for one, so that a busy pool whose responders
@@ -193,12 +236,12 @@ static void reap(struct pool *p)
 		}
 		if (WIFEXITED(st) && WEXITSTATUS(st) == RESPONDER_EXIT_RECYCLED) {
 			sb_add(&p->sb->restarts[RESTART_RECYCLED], 1);
-			log_debug("responder %ld recycled after %ld requests", (long)pid, p->cfg->api_max_requests);
+			log_debug("%s %ld recycled after %ld requests", p->name, (long)pid, p->lim.max_requests);
 			continue;
 		}
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 			sb_add(&p->sb->restarts[RESTART_EXITED], 1);
-			log_warn("responder %ld exited without being asked; replacing it", (long)pid);
+			log_warn("%s %ld exited without being asked; replacing it", p->name, (long)pid);
 			continue;
 		}
 		sb_add(&p->sb->restarts[RESTART_CRASHED], 1);
@@ -210,6 +253,7 @@ static void reap(struct pool *p)
 				{ "lived_ms", NULL, (double)lived },
 			};
 			int nf = 2;
+			char msg[96];
 
 			if (p->crash_streak[kind] > 1) {
 				int shift = p->crash_streak[kind] - 2;
@@ -224,13 +268,14 @@ static void reap(struct pool *p)
 			} else {
 				f[nf++] = (struct log_field){ "exit_status", NULL, WEXITSTATUS(st) };
 			}
-			log_fields(LOG_ERROR, NULL, delay > 0 ? "responder died; replacing it after a back-off (crash loop)"
-			                                      : "responder died; replacing it", f, nf);
+			snprintf(msg, sizeof msg, "%s died; replacing it%s", p->name,
+			         delay > 0 ? " after a back-off (crash loop)" : "");
+			log_fields(LOG_ERROR, NULL, msg, f, nf);
 		}
 	}
 }
 
-/* An old-generation responder of a kind (any kind when kind < 0) still
+/* An old-generation child of a kind (any kind when kind < 0) still
  * serving, an idle one first so that stopping it is immediate; or NULL. */
 static struct sb_slot *pick_old(struct pool *p, int kind)
 {
@@ -246,15 +291,16 @@ static struct sb_slot *pick_old(struct pool *p, int kind)
 	return old;
 }
 
-/* Whether a reload still has old-generation responders to replace. */
+/* Whether a reload still has old-generation children to replace. */
 static int reload_pending(struct pool *p)
 {
 	return pick_old(p, -1) != NULL;
 }
 
-/* Replaces old-generation responders one at a time: start a new one, wait
- * until it accepts, then ask one old one of its kind to stop after the
- * request in hand. Capacity never drops, so no request is refused. */
+/* Replaces old-generation children one at a time: start a new one, wait
+ * until it is ready (idle or busy), then ask one old one of its kind to
+ * stop after the request or job in hand. Capacity never drops, so no
+ * request is refused. */
 static void roll(struct pool *p)
 {
 	struct sb_slot *old;
@@ -276,40 +322,53 @@ static void roll(struct pool *p)
 		p->replacement = spawn(p, old->kind);
 }
 
-/* Kills every responder (pool or status) that has been busy with one
- * request for longer than API_REQUEST_TIMEOUT_SECONDS: a request that never
- * ends would otherwise hold its responder for good. php-fpm calls this
- * request_terminate_timeout. */
+/* Kills every child (pool or status) that has passed the deadline it set
+ * itself (a job's time limit), whatever its state; or, with no deadline,
+ * that has been busy with one request for longer than the busy timeout
+ * (API_REQUEST_TIMEOUT_SECONDS for responders). Work that never ends would
+ * otherwise hold its child for good. php-fpm calls this
+ * request_terminate_timeout. The reap counts each kill as timed_out. */
 static void kill_overruns(struct pool *p, uint64_t now)
 {
-	uint64_t limit = (uint64_t)p->cfg->api_request_timeout_seconds * 1000;
+	uint64_t limit = (uint64_t)p->lim.busy_timeout_seconds * 1000;
 
 	for (int i = 0; i < SB_MAX_SLOTS; i++) {
 		struct sb_slot *s = &p->sb->slots[i];
 		uint64_t since = __atomic_load_n(&s->state_since_ms, __ATOMIC_RELAXED);
+		uint64_t deadline = __atomic_load_n(&s->deadline_ms, __ATOMIC_ACQUIRE);
+		struct log_field f[2] = { { "pid", NULL, (double)s->pid } };
+		char msg[128];
 
-		if (!slot_alive(s) || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != SLOT_BUSY
-		    || s->cmd == CMD_KILLED || now < since || now - since <= limit)
+		if (!slot_alive(s) || s->cmd == CMD_KILLED)
 			continue;
-		{
-			struct log_field f[] = {
-				{ "pid", NULL, (double)s->pid },
-				{ "busy_ms", NULL, (double)(now - since) },
-			};
-			log_fields(LOG_ERROR, NULL, "responder busy with one request past API_REQUEST_TIMEOUT_SECONDS: killing and replacing it", f, 2);
+		if (deadline != 0) {
+			if (now <= deadline)
+				continue;
+			f[1] = (struct log_field){ "over_ms", NULL, (double)(now - deadline) };
+			snprintf(msg, sizeof msg, "%s past its own deadline: killing and replacing it", p->name);
+		} else {
+			if (limit == 0 || __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != SLOT_BUSY
+			    || now < since || now - since <= limit)
+				continue;
+			f[1] = (struct log_field){ "busy_ms", NULL, (double)(now - since) };
+			snprintf(msg, sizeof msg, "%s busy with one request past %s: killing and replacing it", p->name,
+			         p->opts->limits == NULL ? "API_REQUEST_TIMEOUT_SECONDS" : "its busy timeout");
 		}
+		log_fields(LOG_ERROR, NULL, msg, f, 2);
 		__atomic_store_n(&s->cmd, (int)CMD_KILLED, __ATOMIC_RELEASE);
 		kill(s->pid, SIGKILL);
 	}
 }
 
-/* The once-a-second decisions: grow while every responder is busy, shrink
- * an idle surplus, note when the maximum is reached. */
+/* The once-a-second decisions: grow when the program's rule wants more
+ * (by default: while every child is busy), shrink an idle surplus, note
+ * when the maximum is reached, kill overruns. */
 static void tick(struct pool *p, uint64_t now)
 {
 	struct sb_counts c = { 0, 0, 0, 0 };
-	long min = p->cfg->api_min_instances, max = p->cfg->api_max_instances;
+	long min = p->lim.min, max = p->lim.max;
 	struct sb_slot *longest_idle = NULL;
+	int want;
 
 	for (int i = 0; i < SB_MAX_SLOTS; i++) {
 		struct sb_slot *s = &p->sb->slots[i];
@@ -326,9 +385,17 @@ static void tick(struct pool *p, uint64_t now)
 			c.starting++;
 		}
 	}
-	if (c.idle == 0 && c.starting == 0 && c.total < max && now >= p->spawn_after_ms[SLOT_POOL]) {
+	/* The rule is not asked while a child is starting (its capacity is not
+	 * on the board yet). When it wants more, no idle child is stopped in
+	 * the same tick, so a rule that grows with idle children (a worker
+	 * pool behind a long queue) does not start and stop them in turn. */
+	want = c.starting == 0 && (p->opts->wants_more != NULL ? p->opts->wants_more(p->sb, &c, p->cfg) : c.idle == 0);
+	if (want && c.total < max && now >= p->spawn_after_ms[SLOT_POOL]) {
 		long n = max - c.total < p->grow_step ? max - c.total : p->grow_step;
-		log_info("every responder is busy: starting %ld more (pool %d of at most %ld)", n, c.total, max);
+		if (p->opts->wants_more == NULL)
+			log_info("every %s is busy: starting %ld more (pool %d of at most %ld)", p->name, n, c.total, max);
+		else
+			log_info("growing the pool: starting %ld more (pool %d of at most %ld)", n, c.total, max);
 		for (long i = 0; i < n; i++)
 			spawn(p, SLOT_POOL);
 		if (p->grow_step < GROW_STEP_MAX)
@@ -339,16 +406,16 @@ static void tick(struct pool *p, uint64_t now)
 	if (c.idle == 0 && c.busy > 0 && c.total >= max) {
 		sb_add(&p->sb->max_reached, 1);
 		if (now - p->last_max_warning_ms >= 10000) {
-			log_warn("the pool is at its maximum (%ld) and every responder is busy; raise API_MAX_INSTANCES?", max);
+			log_warn("the pool is at its maximum (%ld) and every %s is busy%s", max, p->name,
+			         p->opts->limits == NULL ? "; raise API_MAX_INSTANCES?" : "");
 			p->last_max_warning_ms = now;
 		}
 	}
-	if (p->cfg->api_request_timeout_seconds > 0)
-		kill_overruns(p, now);
+	kill_overruns(p, now);
 	if (longest_idle != NULL && !reload_pending(p)
-	    && ((c.total > min && c.idle >= 2 && now - longest_idle->state_since_ms >= (uint64_t)p->cfg->api_idle_seconds * 1000)
+	    && ((!want && c.total > min && c.idle >= 2 && now - longest_idle->state_since_ms >= (uint64_t)p->lim.idle_seconds * 1000)
 	        || c.total > max)) {
-		log_debug("stopping idle responder %ld (pool %d, minimum %ld)", (long)longest_idle->pid, c.total, min);
+		log_debug("stopping idle %s %ld (pool %d, minimum %ld)", p->name, (long)longest_idle->pid, c.total, min);
 		slot_stop(longest_idle);
 	}
 }
@@ -373,10 +440,10 @@ static void maintain(struct pool *p, uint64_t now)
 	if (p->opts->status_fd >= 0 && status_serving == 0 && now >= p->spawn_after_ms[SLOT_STATUS])
 		spawn(p, SLOT_STATUS);
 	if (now >= p->spawn_after_ms[SLOT_POOL]) {
-		for (; pool_serving < p->cfg->api_min_instances; pool_serving++, p->owed--)
+		for (; pool_serving < p->lim.min; pool_serving++, p->owed--)
 			if (spawn(p, SLOT_POOL) < 0)
 				break;
-		for (; p->owed > 0 && pool_serving < p->cfg->api_max_instances; pool_serving++, p->owed--)
+		for (; p->owed > 0 && pool_serving < p->lim.max; pool_serving++, p->owed--)
 			if (spawn(p, SLOT_POOL) < 0)
 				break;
 		p->owed = 0;
@@ -406,10 +473,9 @@ static void reload(struct pool *p)
 	free(p->cfg);
 	p->cfg = fresh;
 	log_set_level((enum log_level)fresh->log_level);
-	p->sb->min_instances = (int)fresh->api_min_instances;
-	p->sb->max_instances = (int)fresh->api_max_instances;
+	limits_load(p);
 	p->generation++;
-	log_info("configuration reloaded: replacing responders one at a time (generation %d)", p->generation);
+	log_info("configuration reloaded: replacing %ss one at a time (generation %d)", p->name, p->generation);
 }
 
 static void drain(struct pool *p)
@@ -420,14 +486,15 @@ static void drain(struct pool *p)
 		return;
 	}
 	p->draining = 1;
-	p->drain_deadline_ms = clock_mono_ms() + (uint64_t)p->cfg->api_drain_seconds * 1000;
-	log_info("draining: finishing requests in flight (up to %ld s)", p->cfg->api_drain_seconds);
+	p->drain_deadline_ms = clock_mono_ms() + (uint64_t)p->lim.drain_seconds * 1000;
+	log_info("draining: finishing requests in flight (up to %ld s)", p->lim.drain_seconds);
 	/* New connections are refused from now on. */
 	if (p->opts->unix_path != NULL)
 		unlink(p->opts->unix_path);
 	if (p->opts->status_unix_path != NULL)
 		unlink(p->opts->status_unix_path);
-	close(p->opts->listen_fd);
+	if (p->opts->listen_fd >= 0)
+		close(p->opts->listen_fd);
 	if (p->opts->status_fd >= 0)
 		close(p->opts->status_fd);
 	for (int i = 0; i < SB_MAX_SLOTS; i++)
@@ -452,6 +519,7 @@ int pool_run(const struct pool_opts *opts)
 	p->cfg = opts->cfg;
 	p->replacement = -1;
 	p->grow_step = 1;
+	p->name = opts->child_name != NULL ? opts->child_name : "responder";
 	p->sb = scoreboard_new();
 	if (p->sb == NULL || master_signals() < 0) {
 		log_error("could not set up the scoreboard or signal handling: %s", strerror(errno));
@@ -459,9 +527,8 @@ int pool_run(const struct pool_opts *opts)
 		free(p->cfg);
 		return 1;
 	}
-	p->sb->min_instances = (int)p->cfg->api_min_instances;
-	p->sb->max_instances = (int)p->cfg->api_max_instances;
-	log_info("pool starting: %ld to %ld responders%s", p->cfg->api_min_instances, p->cfg->api_max_instances,
+	limits_load(p);
+	log_info("pool starting: %ld to %ld %ss%s", p->lim.min, p->lim.max, p->name,
 	         opts->status_fd >= 0 ? ", and a status responder" : "");
 
 	for (;;) {
@@ -475,7 +542,7 @@ int pool_run(const struct pool_opts *opts)
 			if (!children_alive(p))
 				break;
 			if (now >= p->drain_deadline_ms) {
-				log_warn("drain time is up: killing the responders still busy");
+				log_warn("drain time is up: killing the %ss still busy", p->name);
 				for (int i = 0; i < SB_MAX_SLOTS; i++)
 					if (p->sb->slots[i].pid != 0)
 						kill(p->sb->slots[i].pid, SIGKILL);

@@ -184,14 +184,6 @@ int responder_run(struct app *app, int listen_fd)
 		serve(app, &fr);
 		FCGX_Finish_r(&fr);
 		served++;
-		if (app->after != NULL) {
-			/* The client has its answer; what the request started goes on
-			 * here, with the responder counted busy but no longer held to
-			 * the request timeout. */
-			if (app->slot != NULL)
-				scoreboard_set_state(app->slot, SLOT_WORKING);
-			app_run_deferred(app);
-		}
 		if (app->slot != NULL) {
 			sb_add(&app->slot->requests, 1);
 			scoreboard_set_state(app->slot, SLOT_IDLE);

@@ -73,6 +73,11 @@ void scoreboard_set_state(struct sb_slot *slot, enum slot_state state)
 	__atomic_store_n(&slot->state, (int)state, __ATOMIC_RELEASE);
 }
 
+void scoreboard_set_deadline(struct sb_slot *slot, uint64_t deadline_ms)
+{
+	__atomic_store_n(&slot->deadline_ms, deadline_ms, __ATOMIC_RELEASE);
+}
+
 void scoreboard_count(const struct scoreboard *sb, struct sb_counts *out)
 {
 	memset(out, 0, sizeof *out);

@@ -1,7 +1,7 @@
 /* scoreboard: the pool's shared memory. The master maps it before forking;
- * every responder writes its own slot and the shared counters, and any
- * process can read the whole pool from it. Counters live here, not in a
- * responder, so they survive recycling and never go backwards. */
+ * every child (responder or worker) writes its own slot and the shared
+ * counters, and any process can read the whole pool from it. Counters live
+ * here, not in a child, so they survive recycling and never go backwards. */
 #ifndef SENTIA_SCOREBOARD_H
 #define SENTIA_SCOREBOARD_H
 
@@ -36,14 +36,16 @@ enum slot_kind {
 enum slot_cmd {
 	CMD_NONE,
 	CMD_STOP,        /* finish the request in hand, then exit */
-	CMD_KILLED,      /* killed by the master for overrunning a request; never read by a responder */
+	CMD_KILLED,      /* killed by the master for overrunning a request or its deadline;
+	                    never read by the child */
 };
 
 enum restart_reason {
 	RESTART_RECYCLED,    /* served API_MAX_REQUESTS */
 	RESTART_CRASHED,     /* died by a signal or a non-zero exit */
 	RESTART_EXITED,      /* exited 0 without being asked */
-	RESTART_TIMED_OUT,   /* killed for keeping one request past API_REQUEST_TIMEOUT_SECONDS */
+	RESTART_TIMED_OUT,   /* killed for keeping one request past API_REQUEST_TIMEOUT_SECONDS,
+	                        or for passing its own deadline (a job's) */
 	RESTART__MAX
 };
 
@@ -58,8 +60,8 @@ enum dependency {
 extern const char *const restart_reason_names[RESTART__MAX];
 extern const char *const dependency_names[DEP__MAX];
 
-/* One responder's slot. pid, kind and generation are written by the
- * master; state, requests and the times by the responder itself. */
+/* One pool child's slot. pid, kind and generation are written by the
+ * master; state, requests, the times and the deadline by the child itself. */
 struct sb_slot {
 	pid_t pid;
 	int kind;                  /* enum slot_kind */
@@ -69,6 +71,9 @@ struct sb_slot {
 	uint64_t requests;         /* served by this process */
 	uint64_t started_ms;       /* monotonic */
 	uint64_t state_since_ms;   /* monotonic, when state last changed */
+	uint64_t deadline_ms;      /* monotonic; while non-zero the child works on something
+	                              with its own time limit (a job), and the master kills it
+	                              once this has passed, in place of the busy timeout */
 };
 
 /* Per-route counters: by method and status class, and a latency histogram. */
@@ -102,6 +107,11 @@ struct scoreboard {
 	uint64_t restarts[RESTART__MAX];
 	uint64_t max_reached;            /* ticks with every responder busy at the maximum */
 	uint64_t dep_failures[DEP__MAX];
+	/* Jobs waiting across all queues, as last measured by any worker, and
+	 * when (monotonic ms; 0: never). The worker pool's growth rule reads
+	 * them; the master itself does not. */
+	uint64_t queue_waiting;
+	uint64_t queue_waiting_ms;
 	struct sb_slot slots[SB_MAX_SLOTS];
 	struct sb_route routes[SB_MAX_ROUTES];
 	struct sb_sources sources;
@@ -129,6 +139,9 @@ static inline uint64_t sb_load(const uint64_t *v)
 void scoreboard_record(struct scoreboard *sb, int route, enum http_method m, int status, uint64_t duration_us);
 /* Sets a slot's state, with the time it changed. */
 void scoreboard_set_state(struct sb_slot *slot, enum slot_state state);
+/* Sets or (with 0) clears the time, monotonic ms, after which the master
+ * kills the slot's process whatever its state. */
+void scoreboard_set_deadline(struct sb_slot *slot, uint64_t deadline_ms);
 
 /* Takes the sources table for writing: 0, or -1 when another live process
  * is writing it. sb_sources_end publishes what was written. */

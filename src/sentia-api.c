@@ -126,6 +126,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* The pool's hooks (limits, child, wants_more) stay NULL: FastCGI
+	 * responders, sized and timed by the API_* settings. */
 	memset(&opts, 0, sizeof opts);
 	opts.routes = routes;
 	opts.nroutes = nroutes;

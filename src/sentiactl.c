@@ -10,11 +10,14 @@
 #include "envfile.h"
 #include "import.h"
 #include "log.h"
+#include "jobs.h"
 #include "migrate.h"
+#include "queue.h"
 #include "value.h"
 #include "version.h"
 
 #include <errno.h>
+#include <json-c/json.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,7 @@
 struct ctl {
 	struct config *cfg;
 	struct db db;
+	struct kv kv;
 	char worker[96];
 };
 
@@ -35,6 +39,7 @@ static int verb_migrate(struct ctl *ctl, int argc, char **argv);
 static int verb_import(struct ctl *ctl, int argc, char **argv);
 static int verb_demo_data(struct ctl *ctl, int argc, char **argv);
 static int verb_check_config(struct ctl *ctl, int argc, char **argv);
+static int verb_queue(struct ctl *ctl, int argc, char **argv);
 
 /* The verbs: name, function, usage, and what it does. */
 static const struct verb {
@@ -49,6 +54,8 @@ static const struct verb {
 	  "import a CSV or JSON file (by its extension) through the same path as the API, and wait for it" },
 	{ "demo-data", verb_demo_data, "demo-data [--seed N] [--end YYYY-MM-DD] [--years N]",
 	  "generate and import a reproducible data set for a small drinks manufacturer" },
+	{ "queue", verb_queue, "queue status | inspect QUEUE [--dead] | retry JOB_ID | retry --all-dead QUEUE | purge-dead QUEUE | enqueue TYPE [--payload JSON] [--count N]",
+	  "the job queues: depths and workers, waiting/delayed/dead jobs with their errors, retrying dead jobs, queuing one" },
 	{ "check-config", verb_check_config, "check-config", "check the configuration and exit" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
@@ -258,6 +265,199 @@ static int verb_demo_data(struct ctl *ctl, int argc, char **argv)
 	return rc;
 }
 
+/* queue status: a line per queue, then the workers seen. */
+static int queue_status(struct ctl *ctl)
+{
+	redisReply *r;
+
+	printf("%-16s %9s %7s %8s %7s %10s %9s %11s\n", "queue", "waiting", "active", "delayed", "dead",
+	       "done (1h)", "consumers", "oldest (s)");
+	for (size_t i = 0; i < nqueues; i++) {
+		struct queue_counts c;
+
+		if (queue_counts(&ctl->db, &ctl->kv, &queues[i], &c) != 0) {
+			fprintf(stderr, "sentiactl: cannot read the queues: Redis: %s; PostgreSQL: %s\n", ctl->kv.error, ctl->db.error);
+			return 1;
+		}
+		printf("%-16s %9lld %7lld %8lld %7lld %10lld %9d %11.1f\n", queues[i].name, c.waiting, c.active, c.delayed,
+		       c.dead, c.completed_hour, c.consumers, c.oldest_waiting_s);
+	}
+	r = kv_command(&ctl->kv, "HGETALL %s", QUEUE_WORKERS_KEY);
+	printf("\nworkers (last heartbeat, ms since the epoch):\n");
+	for (size_t i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2)
+		printf("  %s %s\n", r->element[i]->str, r->element[i + 1]->str);
+	freeReplyObject(r);
+	return 0;
+}
+
+/* queue inspect QUEUE [--dead]: the jobs waiting, waiting to retry or
+ * running, or the dead ones, with their attempts and last error. */
+static int queue_inspect(struct ctl *ctl, const struct queue_def *q, int dead)
+{
+	const char *p[] = { q->name, dead ? "dead" : "" };
+	PGresult *r = db_exec(&ctl->db, "SELECT id, type, status, attempts, max_attempts, coalesce(last_error, ''),"
+	                                " to_char(enqueued_at, 'YYYY-MM-DD HH24:MI:SS') FROM jobs WHERE queue = $1 AND"
+	                                " CASE WHEN $2 = 'dead' THEN status = 'dead' ELSE status IN ('queued', 'retrying', 'running') END"
+	                                " ORDER BY id LIMIT 1000", 2, p);
+
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "sentiactl: %s\n", r != NULL ? PQresultErrorMessage(r) : ctl->db.error);
+		PQclear(r);
+		return 1;
+	}
+	printf("%-10s %-28s %-9s %8s  %-19s  %s\n", "job", "type", "status", "attempts", "enqueued", "last error");
+	for (int i = 0; i < PQntuples(r); i++)
+		printf("%-10s %-28s %-9s %5s/%-2s  %-19s  %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+		       PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 6), PQgetvalue(r, i, 5));
+	printf("%d job(s)\n", PQntuples(r));
+	PQclear(r);
+	return 0;
+}
+
+/* Removes a job's entries (every job's, when id is NULL) from a queue's
+ * dead-letter stream. */
+static void drop_dead_entries(struct ctl *ctl, const struct queue_def *q, const char *id)
+{
+	char key[96];
+	redisReply *r;
+
+	queue_key(q, ":dead", key, sizeof key);
+	r = kv_command(&ctl->kv, "XRANGE %s - +", key);
+	for (size_t i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+		redisReply *e = r->element[i], *f = e->element[1];
+
+		for (size_t k = 0; f->type == REDIS_REPLY_ARRAY && k + 1 < f->elements; k += 2)
+			if (strcmp(f->element[k]->str, "job") == 0 && (id == NULL || strcmp(f->element[k + 1]->str, id) == 0)) {
+				redisReply *d = kv_command(&ctl->kv, "XDEL %s %s", key, e->element[0]->str);
+
+				freeReplyObject(d);
+			}
+	}
+	freeReplyObject(r);
+}
+
+/* Puts dead jobs back on their queue with a fresh set of attempts (their
+ * runs so far still count in attempts). */
+static int queue_retry(struct ctl *ctl, const char *job, const struct queue_def *all)
+{
+	const char *p[] = { job != NULL ? job : "0", all != NULL ? all->name : "" };
+	PGresult *r = db_exec(&ctl->db, "SELECT id, queue FROM jobs WHERE status = 'dead' AND (id = $1::bigint OR queue = $2)"
+	                                " ORDER BY id", 2, p);
+	int n, done = 0;
+
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "sentiactl: %s\n", r != NULL ? PQresultErrorMessage(r) : ctl->db.error);
+		PQclear(r);
+		return 1;
+	}
+	n = PQntuples(r);
+	for (int i = 0; i < n; i++) {
+		const struct queue_def *q = queue_find(PQgetvalue(r, i, 1));
+		char more[16];
+		const char *pu[] = { PQgetvalue(r, i, 0), more };
+
+		if (q == NULL)
+			continue;
+		snprintf(more, sizeof more, "%d", q->max_attempts);
+		if (db_command(&ctl->db, "UPDATE jobs SET status = 'queued', max_attempts = attempts + $2, finished_at = NULL,"
+		                         " next_run_at = NULL, published_at = NULL WHERE id = $1 AND status = 'dead'", 2, pu) != 0) {
+			fprintf(stderr, "sentiactl: job %s: %s\n", PQgetvalue(r, i, 0), ctl->db.error);
+			continue;
+		}
+		done++;
+		drop_dead_entries(ctl, q, PQgetvalue(r, i, 0));
+		if (queue_publish(&ctl->db, &ctl->kv, strtoll(PQgetvalue(r, i, 0), NULL, 10), q) != 0)
+			fprintf(stderr, "sentiactl: job %s is queued again but not yet published (Redis: %s); a worker will publish it\n",
+			        PQgetvalue(r, i, 0), ctl->kv.error);
+		else
+			printf("job %s queued again on %s\n", PQgetvalue(r, i, 0), q->name);
+	}
+	PQclear(r);
+	if (n == 0 && job != NULL) {
+		fprintf(stderr, "sentiactl: no dead job %s\n", job);
+		return 1;
+	}
+	printf("%d job(s) retried\n", done);
+	return done == n ? 0 : 1;
+}
+
+/* queue enqueue TYPE [--payload JSON] [--count N] */
+static int queue_add(struct ctl *ctl, int argc, char **argv)
+{
+	const struct job_type *t = job_type_find(argv[2]);
+	const char *payload = "{}";
+	long count = 1, done = 0;
+	struct json_object *check;
+
+	for (int i = 3; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--payload") == 0)
+			payload = argv[i + 1];
+		else if (strcmp(argv[i], "--count") == 0)
+			count = strtol(argv[i + 1], NULL, 10);
+		else
+			return bad_usage("queue");
+	}
+	if (t == NULL || count < 1 || count > 1000000 || (argc - 3) % 2 != 0) {
+		fprintf(stderr, "sentiactl: give a job type (");
+		for (size_t i = 0; i < job_ntypes; i++)
+			fprintf(stderr, "%s%s", i ? ", " : "", job_types[i].name);
+		fprintf(stderr, ") and a count from 1 to 1000000\n");
+		return 2;
+	}
+	check = json_tokener_parse(payload);
+	if (check == NULL || !json_object_is_type(check, json_type_object)) {
+		json_object_put(check);
+		fprintf(stderr, "sentiactl: the payload is a JSON object\n");
+		return 2;
+	}
+	json_object_put(check);
+	for (; done < count; done++) {
+		int64_t id;
+		int created;
+
+		if (queue_enqueue(&ctl->db, &ctl->kv, t->queue, t->name, payload, NULL, &id, &created) != 0)
+			break;
+		if (count == 1)
+			printf("job %lld queued on %s\n", (long long)id, t->queue);
+	}
+	if (count > 1)
+		printf("%ld job(s) queued on %s\n", done, t->queue);
+	return done == count ? 0 : 1;
+}
+
+static int verb_queue(struct ctl *ctl, int argc, char **argv)
+{
+	const struct queue_def *q = argc >= 3 ? queue_find(argv[2]) : NULL;
+
+	if (argc == 2 && strcmp(argv[1], "status") == 0)
+		return queue_status(ctl);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "inspect") == 0 && q != NULL
+	    && (argc == 3 || strcmp(argv[3], "--dead") == 0))
+		return queue_inspect(ctl, q, argc == 4);
+	if (argc == 3 && strcmp(argv[1], "retry") == 0 && strspn(argv[2], "0123456789") == strlen(argv[2]))
+		return queue_retry(ctl, argv[2], NULL);
+	if (argc == 4 && strcmp(argv[1], "retry") == 0 && strcmp(argv[2], "--all-dead") == 0 && queue_find(argv[3]) != NULL)
+		return queue_retry(ctl, NULL, queue_find(argv[3]));
+	if (argc == 3 && strcmp(argv[1], "purge-dead") == 0 && q != NULL) {
+		const char *p[] = { q->name };
+		PGresult *r = db_exec(&ctl->db, "WITH d AS (DELETE FROM jobs WHERE queue = $1 AND status = 'dead' RETURNING 1)"
+		                                " SELECT count(*) FROM d", 1, p);
+		int rc = r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : 1;
+
+		if (rc == 0) {
+			drop_dead_entries(ctl, q, NULL);
+			printf("%s dead job(s) of %s purged\n", PQgetvalue(r, 0, 0), q->name);
+		} else {
+			fprintf(stderr, "sentiactl: %s\n", r != NULL ? PQresultErrorMessage(r) : ctl->db.error);
+		}
+		PQclear(r);
+		return rc;
+	}
+	if (argc >= 3 && strcmp(argv[1], "enqueue") == 0)
+		return queue_add(ctl, argc, argv);
+	return bad_usage("queue");
+}
+
 static int verb_check_config(struct ctl *ctl, int argc, char **argv)
 {
 	(void)ctl;
@@ -328,7 +528,13 @@ int main(int argc, char **argv)
 	 * takes, and the operator can interrupt it. */
 	db_init(&ctl.db, ctl.cfg->database_url, "sentiactl", ctl.cfg->db_connect_timeout_seconds, 0,
 	        ctl.cfg->dependency_retry_max_ms);
-	rc = v->fn(&ctl, argc - optind, argv + optind);
+	if (kv_init(&ctl.kv, ctl.cfg->redis_url, ctl.cfg->redis_connect_timeout_ms, 10000, ctl.cfg->dependency_retry_max_ms) < 0) {
+		fprintf(stderr, "sentiactl: %s\n", ctl.kv.error);
+		rc = 2;
+	} else {
+		rc = v->fn(&ctl, argc - optind, argv + optind);
+	}
+	kv_free(&ctl.kv);
 	db_free(&ctl.db);
 	config_free(ctl.cfg);
 	free(ctl.cfg);

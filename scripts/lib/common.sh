@@ -164,6 +164,23 @@ api_stop() {
 	stop_pid api TERM
 }
 
+# worker_start BUILD_DIR [NAME]: starts a sentia-worker pool (a second one
+# under another NAME stands for a second host), logging to logs/NAME.log.
+worker_start() {
+	local dir=$1 name=${2:-worker} log pid
+	log=$RUN_DIR/logs/$name.log
+	"$dir/sentia-worker" >>"$log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$RUN_DIR/pids/$name"
+	[ "$name" = worker ] && export WORKER_PID=$pid
+	# Up once the master says so in its log.
+	wait_for "sentia-worker" 30 grep -q "\"pid\":$pid,\"msg\":\"pool starting" "$log"
+}
+
+worker_stop() {
+	stop_pid "${1:-worker}" TERM
+}
+
 # alive PID: the process runs (a zombie, exited but not yet reaped, does not).
 alive() {
 	local st
@@ -209,6 +226,8 @@ env_start() {
 # env_stop: everything env_start and api_start started, newest first.
 env_stop() {
 	[ -n "${RUN_DIR:-}" ] || return 0
+	worker_stop worker2
+	worker_stop
 	api_stop
 	nginx_stop
 	redis_stop

@@ -1,0 +1,191 @@
+/* queues: the job queues as the API shows them (GET /api/queues/status),
+ * queuing an admin's job (POST /api/jobs), and one job's record. */
+#include "ac-config.h"
+
+#include "app.h"
+#include "jobs.h"
+#include "log.h"
+#include "queue.h"
+#include "routes.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+static void unavailable(struct response *res, const char *what, const char *why)
+{
+	char msg[200];
+
+	log_warn("queues: %s: %s", what, why);
+	snprintf(msg, sizeof msg, "%s is unavailable; try again shortly.", what);
+	res_header(res, "Retry-After", "5");
+	res_error(res, 503, strcmp(what, "Redis") == 0 ? "redis_unavailable" : "database_unavailable", msg);
+}
+
+/* GET /api/queues/status: per queue, what waits, runs, waits to retry and
+ * died; what finished in the last hour; the oldest wait; and the workers
+ * seen with their last heartbeat. */
+void queues_status(struct request *req, struct response *res)
+{
+	struct app *app = req->app;
+	struct json_object *o = json_object_new_object(), *qs = json_object_new_array(), *ws = json_object_new_array();
+	struct timeval tv;
+	redisReply *r;
+	uint64_t now_ms;
+
+	gettimeofday(&tv, NULL);
+	now_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+	for (size_t i = 0; i < nqueues; i++) {
+		struct queue_counts c;
+		struct json_object *q;
+
+		if (queue_counts(&app->db, &app->kv, &queues[i], &c) != 0) {
+			json_object_put(o);
+			json_object_put(qs);
+			json_object_put(ws);
+			if (app->kv.ctx == NULL)
+				unavailable(res, "Redis", app->kv.error);
+			else
+				unavailable(res, "The database", app->db.error);
+			return;
+		}
+		q = json_object_new_object();
+		json_object_object_add(q, "name", json_object_new_string(queues[i].name));
+		json_object_object_add(q, "waiting", json_object_new_int64(c.waiting));
+		json_object_object_add(q, "active", json_object_new_int64(c.active));
+		json_object_object_add(q, "delayed", json_object_new_int64(c.delayed));
+		json_object_object_add(q, "failed", json_object_new_int64(c.dead));
+		json_object_object_add(q, "completed_last_hour", json_object_new_int64(c.completed_hour));
+		json_object_object_add(q, "failed_last_hour", json_object_new_int64(c.failed_hour));
+		json_object_object_add(q, "oldest_waiting_seconds", json_object_new_double((double)(long)(c.oldest_waiting_s * 10) / 10));
+		json_object_object_add(q, "consumers_alive", json_object_new_int(c.consumers));
+		json_object_object_add(q, "max_attempts", json_object_new_int(queues[i].max_attempts));
+		json_object_array_add(qs, q);
+	}
+	r = kv_command(&app->kv, "HGETALL %s", QUEUE_WORKERS_KEY);
+	for (size_t i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		struct json_object *w = json_object_new_object();
+		const char *id = r->element[i]->str, *colon = strrchr(id, ':');
+		uint64_t beat = strtoull(r->element[i + 1]->str, NULL, 10);
+		double age = now_ms > beat ? (double)(now_ms - beat) / 1000 : 0;
+
+		json_object_object_add(w, "id", json_object_new_string(id));
+		json_object_object_add(w, "host", json_object_new_string_len(id, colon != NULL ? (int)(colon - id) : (int)strlen(id)));
+		json_object_object_add(w, "pid", json_object_new_int(colon != NULL ? atoi(colon + 1) : 0));
+		json_object_object_add(w, "last_heartbeat_seconds_ago", json_object_new_double((double)(long)(age * 10) / 10));
+		json_object_object_add(w, "alive", json_object_new_boolean(age < 30));
+		json_object_array_add(ws, w);
+	}
+	freeReplyObject(r);
+	r = kv_command(&app->kv, "GET sentia:scheduler:lease");
+	json_object_object_add(o, "scheduler", r != NULL && r->type == REDIS_REPLY_STRING ? json_object_new_string(r->str) : NULL);
+	freeReplyObject(r);
+	json_object_object_add(o, "queues", qs);
+	json_object_object_add(o, "workers", ws);
+	res_header(res, "Cache-Control", "no-store");
+	res_json(res, 200, o);
+}
+
+/* One job as the API shows it. */
+static int respond_job(struct app *app, struct response *res, int status, int64_t id)
+{
+	char idtext[24];
+	const char *p[] = { idtext };
+	PGresult *r;
+	struct json_object *o;
+	static const char *const names[] = { "id", "queue", "type", "payload", "status", "attempts", "max_attempts",
+	                                     "last_error", "result", "worker", "enqueued_at", "started_at",
+	                                     "finished_at", "next_run_at" };
+
+	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+	r = db_exec(&app->db, "SELECT id, queue, type, payload::text, status, attempts, max_attempts, last_error, result::text,"
+	                      " worker, " ISO("enqueued_at") ", " ISO("started_at") ", " ISO("finished_at") ", "
+	                      ISO("next_run_at") " FROM jobs WHERE id = $1", 1, p);
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return -1;
+	}
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		res_error(res, 404, "not_found", "No such job.");
+		return 0;
+	}
+	o = json_object_new_object();
+	for (int c = 0; c < PQnfields(r); c++) {
+		struct json_object *v = NULL;
+		const char *s = PQgetvalue(r, 0, c);
+
+		if (!PQgetisnull(r, 0, c)) {
+			if (c == 0 || c == 5 || c == 6)
+				v = json_object_new_int64(strtoll(s, NULL, 10));
+			else if (c == 3 || c == 8)
+				v = json_tokener_parse(s);
+			else
+				v = json_object_new_string(s);
+		}
+		json_object_object_add(o, names[c], v);
+	}
+	PQclear(r);
+	res_header(res, "Cache-Control", "no-store");
+	res_json(res, status, o);
+	return 0;
+}
+
+/* POST /api/jobs {"type": "...", "payload": {...}}: queues a job of a type
+ * the API may queue (maintenance and diagnostics). */
+void jobs_create(struct request *req, struct response *res)
+{
+	struct app *app = req->app;
+	struct json_object *body = json_tokener_parse(req->body.data != NULL ? req->body.data : ""), *t, *p = NULL;
+	const struct job_type *type;
+	int64_t id;
+	int created;
+	char location[48];
+
+	if (body == NULL || !json_object_is_type(body, json_type_object)) {
+		res_error(res, 400, "invalid_body", "The body is a JSON object: {\"type\": \"...\", \"payload\": {...}}.");
+		goto out;
+	}
+	if (!json_object_object_get_ex(body, "type", &t) || !json_object_is_type(t, json_type_string)) {
+		res_error(res, 400, "invalid_body", "The field \"type\" (a string) is required.");
+		goto out;
+	}
+	type = job_type_find(json_object_get_string(t));
+	if (type == NULL || !(type->flags & JOB_API)) {
+		res_error(res, 400, "invalid_job_type", "No job of this type can be queued through the API.");
+		goto out;
+	}
+	if (json_object_object_get_ex(body, "payload", &p) && !json_object_is_type(p, json_type_object)) {
+		res_error(res, 400, "invalid_body", "The field \"payload\" is a JSON object.");
+		goto out;
+	}
+	if (queue_enqueue(&app->db, &app->kv, type->queue, type->name,
+	                  p != NULL ? json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN) : "{}", NULL, &id, &created) != 0) {
+		unavailable(res, "The database", app->db.error);
+		goto out;
+	}
+	snprintf(location, sizeof location, "/api/jobs/%lld", (long long)id);
+	res_header(res, "Location", location);
+	if (respond_job(app, res, 202, id) != 0)
+		unavailable(res, "The database", app->db.error);
+out:
+	json_object_put(body);
+}
+
+/* GET /api/jobs/{id} */
+void jobs_get(struct request *req, struct response *res)
+{
+	const char *s = req->match.params[0].value;
+	char *end;
+	long long id = strtoll(s, &end, 10);
+
+	if (*s < '1' || *s > '9' || *end != '\0' || strlen(s) > 18) {
+		res_error(res, 404, "not_found", "No such job.");
+		return;
+	}
+	if (respond_job(req->app, res, 200, id) != 0)
+		unavailable(res, "The database", req->app->db.error);
+}

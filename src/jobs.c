@@ -1,0 +1,177 @@
+/* jobs: the job types and their handlers. */
+#include "ac-config.h"
+
+#include "jobs.h"
+#include "import.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
+
+/* The data-freshness objective, as the API states it. */
+#define FRESHNESS_SLO_SECONDS 1800
+
+static int64_t payload_int(struct json_object *p, const char *key, int64_t def)
+{
+	struct json_object *v;
+
+	if (p == NULL || !json_object_object_get_ex(p, key, &v) || !json_object_is_type(v, json_type_int))
+		return def;
+	return json_object_get_int64(v);
+}
+
+/* import.process {"import_id": N}: validates and loads an accepted import. */
+static int run_import(struct job_ctx *ctx)
+{
+	struct import_settings s = { ctx->cfg->base_currency, ctx->cfg->import_max_errors, ctx->worker };
+	int64_t id = payload_int(ctx->payload, "import_id", 0);
+	enum import_run rc;
+
+	if (id <= 0) {
+		buf_puts(&ctx->error, "the payload has no import_id");
+		return -1;
+	}
+	rc = import_process(ctx->db, id, &s);
+	/* An import's buffers are large and libpq keeps them: let them go. */
+	db_disconnect(ctx->db);
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
+#endif
+	switch (rc) {
+	case IMPORT_DONE:
+		buf_printf(&ctx->result, "{\"import_id\":%lld}", (long long)id);
+		return 0;
+	case IMPORT_MISSING:
+		buf_printf(&ctx->result, "{\"import_id\":%lld,\"missing\":true}", (long long)id);
+		return 0;
+	case IMPORT_BUSY:
+		buf_puts(&ctx->error, "another process is working on this import");
+		return -1;
+	case IMPORT_RETRY:
+	default:
+		buf_printf(&ctx->error, "PostgreSQL: %s", ctx->db->error[0] ? ctx->db->error : "unavailable");
+		return -1;
+	}
+}
+
+/* maintenance.freshness-check: names the data sources past the freshness
+ * objective, in the log (where alerts on logs see them) and the result. */
+static int run_freshness(struct job_ctx *ctx)
+{
+	char slo[16];
+	const char *p[] = { slo };
+	PGresult *r;
+	int n;
+
+	snprintf(slo, sizeof slo, "%d", FRESHNESS_SLO_SECONDS);
+	r = db_exec(ctx->db, "SELECT name, coalesce(extract(epoch FROM now() - last_success_at)::bigint, -1)"
+	                     " FROM data_sources WHERE last_success_at IS NULL"
+	                     " OR last_success_at < now() - $1 * interval '1 second' ORDER BY name", 1, p);
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		buf_printf(&ctx->error, "PostgreSQL: %s", r != NULL ? PQresultErrorMessage(r) : ctx->db->error);
+		PQclear(r);
+		return -1;
+	}
+	n = PQntuples(r);
+	buf_puts(&ctx->result, "{\"stale\":[");
+	for (int i = 0; i < n; i++) {
+		struct log_field f[] = {
+			{ "source", PQgetvalue(r, i, 0), 0 },
+			{ "age_seconds", NULL, (double)strtoll(PQgetvalue(r, i, 1), NULL, 10) },
+		};
+		log_fields(LOG_WARN, NULL, "data source past the freshness objective", f, 2);
+		if (i > 0)
+			buf_putc(&ctx->result, ',');
+		buf_json_str(&ctx->result, PQgetvalue(r, i, 0));
+	}
+	buf_puts(&ctx->result, "]}");
+	PQclear(r);
+	return 0;
+}
+
+/* maintenance.retention-purge: drops stored import documents and finished
+ * jobs older than their retention. The import records and their errors
+ * stay: they are the history of what came in. */
+static int run_purge(struct job_ctx *ctx)
+{
+	char docs[16], jobs[16];
+	const char *pd[] = { docs }, *pj[] = { jobs };
+	PGresult *a, *b;
+	int rc = -1;
+
+	snprintf(docs, sizeof docs, "%ld", ctx->cfg->import_retention_days);
+	snprintf(jobs, sizeof jobs, "%ld", ctx->cfg->job_retention_days);
+	a = db_exec(ctx->db, "WITH d AS (DELETE FROM import_documents d USING imports i WHERE d.import_id = i.id"
+	                     " AND i.finished_at < now() - $1 * interval '1 day' RETURNING 1) SELECT count(*) FROM d", 1, pd);
+	b = db_exec(ctx->db, "WITH d AS (DELETE FROM jobs WHERE finished_at < now() - $1 * interval '1 day'"
+	                     " RETURNING 1) SELECT count(*) FROM d", 1, pj);
+	if (a != NULL && PQresultStatus(a) == PGRES_TUPLES_OK && b != NULL && PQresultStatus(b) == PGRES_TUPLES_OK) {
+		buf_printf(&ctx->result, "{\"import_documents_deleted\":%s,\"jobs_deleted\":%s}", PQgetvalue(a, 0, 0),
+		           PQgetvalue(b, 0, 0));
+		rc = 0;
+	} else {
+		buf_printf(&ctx->error, "PostgreSQL: %s", ctx->db->error[0] ? ctx->db->error : "a purge statement failed");
+	}
+	PQclear(a);
+	PQclear(b);
+	return rc;
+}
+
+/* diagnostic.noop: does nothing; measures the queue itself. */
+static int run_noop(struct job_ctx *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* diagnostic.fail {"fail_times": N, "sleep_ms": M}: sleeps, then fails
+ * its first N runs (every run when N is absent), for checking retries,
+ * dead letters, time limits and recovery on a live system. */
+static int run_fail(struct job_ctx *ctx)
+{
+	int64_t times = payload_int(ctx->payload, "fail_times", -1);
+	int64_t ms = payload_int(ctx->payload, "sleep_ms", 0);
+
+	if (ms > 0) {
+		struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+		while (nanosleep(&ts, &ts) != 0)
+			;
+	}
+	if (times < 0 || ctx->attempt <= times) {
+		buf_printf(&ctx->error, "failed on purpose (run %d)", ctx->attempt);
+		return -1;
+	}
+	buf_printf(&ctx->result, "{\"succeeded_on_run\":%d}", ctx->attempt);
+	return 0;
+}
+
+const struct job_type job_types[] = {
+	{ "import.process", "imports", run_import, 0, "validate and load an accepted import" },
+	{ "maintenance.freshness-check", "maintenance", run_freshness, JOB_API, "log data sources past the freshness objective" },
+	{ "maintenance.retention-purge", "maintenance", run_purge, JOB_API, "drop import documents and jobs past retention" },
+	{ "diagnostic.noop", "maintenance", run_noop, JOB_API, "do nothing (measures the queue)" },
+	{ "diagnostic.fail", "maintenance", run_fail, JOB_API, "fail on purpose (checks retries and dead letters)" },
+};
+const size_t job_ntypes = sizeof job_types / sizeof job_types[0];
+
+/* The working-capital recompute joins this table with the working-capital
+ * work itself. */
+const struct job_schedule job_schedules[] = {
+	{ "freshness-check", "maintenance.freshness-check", 60 },
+	{ "retention-purge", "maintenance.retention-purge", 86400 },
+};
+const size_t job_nschedules = sizeof job_schedules / sizeof job_schedules[0];
+
+const struct job_type *job_type_find(const char *name)
+{
+	for (size_t i = 0; i < job_ntypes; i++)
+		if (strcmp(job_types[i].name, name) == 0)
+			return &job_types[i];
+	return NULL;
+}
