@@ -35,13 +35,13 @@ static void refresh_sources(struct app *app)
 	                      0, NULL, NULL, NULL, 0, 2000, 0 };
 	PGresult *r = db_run(&app->db, &q);
 
-	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK && sb_sources_begin(t) == 0) {
+	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK && sb_write_begin(&t->lock) == 0) {
 		t->n = PQntuples(r);
 		for (int i = 0; i < t->n; i++) {
 			snprintf(t->rows[i].name, sizeof t->rows[i].name, "%s", PQgetvalue(r, i, 0));
 			t->rows[i].last_success = strtoll(PQgetvalue(r, i, 1), NULL, 10);
 		}
-		sb_sources_end(t, clock_mono_ms());
+		sb_write_end(&t->lock, clock_mono_ms());
 	}
 	PQclear(r);
 }
@@ -49,16 +49,18 @@ static void refresh_sources(struct app *app)
 void app_idle(struct app *app)
 {
 	uint64_t now = clock_mono_ms();
+	/* One responder of the pool refreshes the copies every few seconds: a
+	 * responder with its connection open; without one, rarely, so that an
+	 * idle pool does not keep knocking on a database that is down. */
+	uint64_t every = app->db.conn != NULL ? 5000 : 30000;
 
-	/* One responder of the pool refreshes the copy every few seconds;
-	 * only a responder with a connection open does, so that an idle pool
-	 * does not keep knocking on a database that is down. */
-	if (app->db.conn == NULL
-	    || now - __atomic_load_n(&app->sb->sources.refreshed_ms, __ATOMIC_RELAXED) < 5000)
+	if (now - __atomic_load_n(&app->sb->sources.lock.refreshed_ms, __ATOMIC_RELAXED) < every
+	    || now - app->sb->start_ms < 1000)
 		return;
 	if (app->slot != NULL)
 		scoreboard_set_state(app->slot, SLOT_WORKING);
 	refresh_sources(app);
+	queues_refresh_metrics(app);
 }
 
 /* A positive integer from text, or 0. */

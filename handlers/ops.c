@@ -139,6 +139,16 @@ void ops_metrics(struct request *req, struct response *res)
 
 	metrics_gather_memory(&in);
 	metrics_render(&in, &out);
+	{
+		/* The queues' figures, as the pool last rendered them. */
+		static struct sb_text q;
+
+		/* Figures older than half a minute are left out: the pool could
+		 * not refresh them, and stale gauges would mislead. */
+		if (sb_read(&app->sb->queue_metrics.lock, &app->sb->queue_metrics, &q, sizeof q) == 0 && q.len <= SB_TEXT_MAX
+		    && clock_mono_ms() - q.lock.refreshed_ms < 30000)
+			buf_append(&out, q.text, q.len);
+	}
 	res_header(res, "Cache-Control", "no-store");
 	res_body(res, 200, METRICS_CONTENT_TYPE, out.data, out.len);
 	buf_free(&out);

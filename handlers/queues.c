@@ -3,12 +3,14 @@
 #include "ac-config.h"
 
 #include "app.h"
+#include "clock.h"
 #include "jobs.h"
 #include "log.h"
 #include "queue.h"
 #include "routes.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -188,4 +190,90 @@ void jobs_get(struct request *req, struct response *res)
 	}
 	if (respond_job(req->app, res, 200, id) != 0)
 		unavailable(res, "The database", req->app->db.error);
+}
+
+/* Appends one histogram of job run times for a queue, from the counters
+ * the workers keep in Redis (bucket counts, and the sum in microseconds). */
+static void duration_histogram(struct buf *out, const char *queue, redisReply *stats)
+{
+	unsigned long long bucket[SB_NBUCKETS] = { 0 }, sum_us = 0, cum = 0;
+	size_t qlen = strlen(queue);
+
+	for (size_t i = 0; stats != NULL && stats->type == REDIS_REPLY_ARRAY && i + 1 < stats->elements; i += 2) {
+		const char *f = stats->element[i]->str;
+
+		if (strncmp(f, "dur|", 4) == 0 && strncmp(f + 4, queue, qlen) == 0 && f[4 + qlen] == '|') {
+			int b = atoi(f + 5 + qlen);
+
+			if (b >= 0 && b < SB_NBUCKETS)
+				bucket[b] = strtoull(stats->element[i + 1]->str, NULL, 10);
+		} else if (strncmp(f, "dursum|", 7) == 0 && strcmp(f + 7, queue) == 0) {
+			sum_us = strtoull(stats->element[i + 1]->str, NULL, 10);
+		}
+	}
+	for (int b = 0; b < SB_NBUCKETS; b++) {
+		cum += bucket[b];
+		if (b < SB_NBUCKETS - 1)
+			buf_printf(out, "sentia_job_duration_seconds_bucket{queue=\"%s\",le=\"%g\"} %llu\n", queue,
+			           (double)sb_bucket_bounds_us[b] / 1e6, cum);
+		else
+			buf_printf(out, "sentia_job_duration_seconds_bucket{queue=\"%s\",le=\"+Inf\"} %llu\n", queue, cum);
+	}
+	buf_printf(out, "sentia_job_duration_seconds_sum{queue=\"%s\"} %.6f\n", queue, (double)sum_us / 1e6);
+	buf_printf(out, "sentia_job_duration_seconds_count{queue=\"%s\"} %llu\n", queue, cum);
+}
+
+void queues_refresh_metrics(struct app *app)
+{
+	struct sb_text *t = &app->sb->queue_metrics;
+	struct queue_counts c[8];
+	struct buf out = BUF_INIT;
+	redisReply *stats;
+	int ok = 1;
+
+	for (size_t i = 0; i < nqueues && i < 8 && ok; i++)
+		ok = queue_counts(&app->db, &app->kv, &queues[i], &c[i]) == 0;
+	stats = ok ? kv_command(&app->kv, "HGETALL sentia:stats") : NULL;
+	/* Figures that cannot be read are left out, not left stale: an alert
+	 * on their absence then fires. */
+	if (ok && stats != NULL && stats->type == REDIS_REPLY_ARRAY) {
+		static const char *const states[] = { "waiting", "active", "delayed", "dead" };
+
+		buf_puts(&out, "# HELP sentia_queue_jobs Jobs in each queue: waiting, being run, waiting to retry, dead-lettered.\n"
+		               "# TYPE sentia_queue_jobs gauge\n");
+		for (size_t i = 0; i < nqueues && i < 8; i++) {
+			long long v[] = { c[i].waiting, c[i].active, c[i].delayed, c[i].dead };
+
+			for (int s = 0; s < 4; s++)
+				buf_printf(&out, "sentia_queue_jobs{queue=\"%s\",state=\"%s\"} %lld\n", queues[i].name, states[s], v[s]);
+		}
+		buf_puts(&out, "# HELP sentia_queue_oldest_waiting_seconds Age of the oldest job still queued.\n"
+		               "# TYPE sentia_queue_oldest_waiting_seconds gauge\n");
+		for (size_t i = 0; i < nqueues && i < 8; i++)
+			buf_printf(&out, "sentia_queue_oldest_waiting_seconds{queue=\"%s\"} %.1f\n", queues[i].name, c[i].oldest_waiting_s);
+		buf_puts(&out, "# HELP sentia_queue_consumers Workers that read each queue in the last minute.\n"
+		               "# TYPE sentia_queue_consumers gauge\n");
+		for (size_t i = 0; i < nqueues && i < 8; i++)
+			buf_printf(&out, "sentia_queue_consumers{queue=\"%s\"} %d\n", queues[i].name, c[i].consumers);
+		buf_puts(&out, "# HELP sentia_jobs_total Job runs by queue, type and outcome (succeeded, failed and retried, dead).\n"
+		               "# TYPE sentia_jobs_total counter\n");
+		for (size_t i = 0; i + 1 < stats->elements; i += 2) {
+			char q[32], type[72], outcome[24];
+
+			if (sscanf(stats->element[i]->str, "runs|%31[^|]|%71[^|]|%23s", q, type, outcome) == 3)
+				buf_printf(&out, "sentia_jobs_total{queue=\"%s\",type=\"%s\",outcome=\"%s\"} %s\n", q, type, outcome,
+				           stats->element[i + 1]->str);
+		}
+		buf_puts(&out, "# HELP sentia_job_duration_seconds Run time of jobs, by queue.\n"
+		               "# TYPE sentia_job_duration_seconds histogram\n");
+		for (size_t i = 0; i < nqueues; i++)
+			duration_histogram(&out, queues[i].name, stats);
+	}
+	freeReplyObject(stats);
+	if (out.len < SB_TEXT_MAX && sb_write_begin(&t->lock) == 0) {
+		memcpy(t->text, out.data != NULL ? out.data : "", out.len);
+		t->len = out.len;
+		sb_write_end(&t->lock, clock_mono_ms());
+	}
+	buf_free(&out);
 }

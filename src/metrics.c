@@ -157,7 +157,7 @@ static void sources_samples(const struct metrics_input *in, const char *name, st
 	static struct sb_sources t;   /* large; one render at a time per process */
 	double now = in->now_wall > 0 ? in->now_wall : clock_wall();
 
-	if (sb_sources_read(&in->sb->sources, &t) != 0)
+	if (sb_read(&in->sb->sources.lock, &in->sb->sources, &t, sizeof t) != 0 || t.n < 0)
 		return;
 	for (int i = 0; i < t.n && i < SB_MAX_SOURCES; i++) {
 		buf_printf(out, "%s{source=", name);

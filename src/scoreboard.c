@@ -113,43 +113,43 @@ uint64_t proc_rss_bytes(pid_t pid)
 	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
-int sb_sources_begin(struct sb_sources *t)
+int sb_write_begin(struct sb_seqlock *l)
 {
 	pid_t me = getpid(), holder = 0;
 
-	if (!__atomic_compare_exchange_n(&t->writer, &holder, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+	if (!__atomic_compare_exchange_n(&l->writer, &holder, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
 		/* A writer that died mid-write leaves its pid: take over from it. */
 		if (holder == me || kill(holder, 0) == 0 || errno != ESRCH
-		    || !__atomic_compare_exchange_n(&t->writer, &holder, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		    || !__atomic_compare_exchange_n(&l->writer, &holder, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			return -1;
 	}
-	/* Odd from here until sb_sources_end (it may be odd already if the
+	/* Odd from here until sb_write_end (it may be odd already if the
 	 * last writer died). */
-	__atomic_store_n(&t->seq, t->seq | 1u, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->seq, l->seq | 1u, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return 0;
 }
 
-void sb_sources_end(struct sb_sources *t, uint64_t now_ms)
+void sb_write_end(struct sb_seqlock *l, uint64_t now_ms)
 {
-	t->refreshed_ms = now_ms;
+	l->refreshed_ms = now_ms;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELEASE);
-	__atomic_store_n(&t->writer, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->seq, l->seq + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->writer, 0, __ATOMIC_RELEASE);
 }
 
-int sb_sources_read(const struct sb_sources *t, struct sb_sources *out)
+int sb_read(const struct sb_seqlock *l, const void *obj, void *copy, size_t size)
 {
 	for (int tries = 0; tries < 1000; tries++) {
-		uint32_t s1 = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE), s2;
+		uint32_t s1 = __atomic_load_n(&l->seq, __ATOMIC_ACQUIRE), s2;
 
 		if (s1 & 1u)
 			continue;
-		memcpy(out, t, sizeof *out);
+		memcpy(copy, obj, size);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		s2 = __atomic_load_n(&t->seq, __ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&l->seq, __ATOMIC_ACQUIRE);
 		if (s1 == s2)
-			return out->n >= 0 ? 0 : -1;
+			return 0;
 	}
 	return -1;
 }

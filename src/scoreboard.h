@@ -83,19 +83,35 @@ struct sb_route {
 	uint64_t sum_us;
 };
 
+/* A block of shared memory written by one process at a time and read by
+ * any: a try-lock naming the writer's pid (taken over from a writer that
+ * died), and a sequence count that is odd while a write is under way, so
+ * readers retry rather than read a half-written copy. */
+struct sb_seqlock {
+	uint32_t seq;
+	pid_t writer;                    /* 0 when none */
+	uint64_t refreshed_ms;           /* monotonic, when last written */
+};
+
 /* Each data source's last successful import, copied from PostgreSQL by
  * the pool's periodic work so that /metrics reads it without waiting on
- * the database. One writer at a time (a try-lock naming its pid, taken
- * over from a writer that died); readers retry while seq is odd or moves. */
+ * the database. */
 struct sb_sources {
-	uint32_t seq;                    /* odd while being written */
-	pid_t writer;                    /* the writing process, 0 when none */
-	uint64_t refreshed_ms;           /* monotonic, when last copied */
+	struct sb_seqlock lock;
 	int n;                           /* -1 until first copied */
 	struct {
 		char name[65];
 		int64_t last_success;        /* seconds since the epoch */
 	} rows[SB_MAX_SOURCES];
+};
+
+/* The job queues' figures as Prometheus text, rendered by the pool's
+ * periodic work from Redis and PostgreSQL, appended by /metrics as is. */
+#define SB_TEXT_MAX 32768
+struct sb_text {
+	struct sb_seqlock lock;
+	size_t len;
+	char text[SB_TEXT_MAX];
 };
 
 struct scoreboard {
@@ -115,6 +131,7 @@ struct scoreboard {
 	struct sb_slot slots[SB_MAX_SLOTS];
 	struct sb_route routes[SB_MAX_ROUTES];
 	struct sb_sources sources;
+	struct sb_text queue_metrics;
 };
 
 /* Maps a zeroed scoreboard shared with future children; NULL on failure. */
@@ -143,13 +160,13 @@ void scoreboard_set_state(struct sb_slot *slot, enum slot_state state);
  * kills the slot's process whatever its state. */
 void scoreboard_set_deadline(struct sb_slot *slot, uint64_t deadline_ms);
 
-/* Takes the sources table for writing: 0, or -1 when another live process
- * is writing it. sb_sources_end publishes what was written. */
-int sb_sources_begin(struct sb_sources *t);
-void sb_sources_end(struct sb_sources *t, uint64_t now_ms);
-/* Copies a consistent snapshot of the table into out: 0, or -1 when none
- * could be read (never written, or a writer in the way throughout). */
-int sb_sources_read(const struct sb_sources *t, struct sb_sources *out);
+/* Takes a block for writing: 0, or -1 when another live process is
+ * writing it. sb_write_end publishes what was written. */
+int sb_write_begin(struct sb_seqlock *l);
+void sb_write_end(struct sb_seqlock *l, uint64_t now_ms);
+/* Copies size bytes of the block obj (which begins with l) into copy, as
+ * one consistent snapshot: 0, or -1 when a writer stayed in the way. */
+int sb_read(const struct sb_seqlock *l, const void *obj, void *copy, size_t size);
 
 /* Counts of pool responders by state (status responder excluded). */
 struct sb_counts {

@@ -75,13 +75,13 @@ static void setup(void)
 	scoreboard_record(sb, 1, HTTP_POST, 201, 7000000);   /* +Inf */
 	scoreboard_record(sb, 1, HTTP_POST, 503, 1000);      /* le 0.001: bounds are inclusive */
 	scoreboard_record(sb, -1, HTTP_GET, 404, 100);       /* unmatched */
-	ck_assert_int_eq(sb_sources_begin(&sb->sources), 0);
+	ck_assert_int_eq(sb_write_begin(&sb->sources.lock), 0);
 	sb->sources.n = 2;
 	strcpy(sb->sources.rows[0].name, "erp");
 	sb->sources.rows[0].last_success = 1700000000;
 	strcpy(sb->sources.rows[1].name, "shop.eu");
 	sb->sources.rows[1].last_success = 1699990000;
-	sb_sources_end(&sb->sources, 1);
+	sb_write_end(&sb->sources.lock, 1);
 	out = (struct buf)BUF_INIT;
 }
 
@@ -223,22 +223,22 @@ START_TEST(test_sources_writer_takeover)
 	if (dead == 0)
 		_exit(0);
 	waitpid(dead, NULL, 0);
-	ck_assert_int_eq(sb_sources_read(&sb->sources, snap), 0);
+	ck_assert_int_eq(sb_read(&sb->sources.lock, &sb->sources, snap, sizeof *snap), 0);
 	ck_assert_int_eq(snap->n, 2);
 	/* Mid-write, by a process now gone. */
-	sb->sources.writer = dead;
-	sb->sources.seq |= 1u;
-	ck_assert_int_eq(sb_sources_read(&sb->sources, snap), -1);
-	ck_assert_int_eq(sb_sources_begin(&sb->sources), 0);
+	sb->sources.lock.writer = dead;
+	sb->sources.lock.seq |= 1u;
+	ck_assert_int_eq(sb_read(&sb->sources.lock, &sb->sources, snap, sizeof *snap), -1);
+	ck_assert_int_eq(sb_write_begin(&sb->sources.lock), 0);
 	sb->sources.n = 1;
-	sb_sources_end(&sb->sources, 2);
-	ck_assert_int_eq(sb_sources_read(&sb->sources, snap), 0);
+	sb_write_end(&sb->sources.lock, 2);
+	ck_assert_int_eq(sb_read(&sb->sources.lock, &sb->sources, snap, sizeof *snap), 0);
 	ck_assert_int_eq(snap->n, 1);
-	ck_assert_int_eq(sb->sources.seq % 2, 0);
+	ck_assert_int_eq(sb->sources.lock.seq % 2, 0);
 	/* A live writer (this process's parent stands in) is not displaced. */
-	sb->sources.writer = getppid();
-	ck_assert_int_eq(sb_sources_begin(&sb->sources), -1);
-	sb->sources.writer = 0;
+	sb->sources.lock.writer = getppid();
+	ck_assert_int_eq(sb_write_begin(&sb->sources.lock), -1);
+	sb->sources.lock.writer = 0;
 	free(snap);
 }
 END_TEST
