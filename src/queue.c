@@ -50,6 +50,17 @@ void queue_effective(const struct queue_def *q, const struct queue_overrides *o,
 		out->base_delay_ms = o->base_delay_ms;
 }
 
+long queue_retry_delay(const struct queue_def *q, int attempts, double jitter)
+{
+	int doublings = attempts - 1 < 0 ? 0 : attempts - 1 > 20 ? 20 : attempts - 1;
+
+	if (jitter < 0)
+		jitter = 0;
+	if (jitter >= 1)
+		jitter = 0.999999;
+	return (long)((double)q->base_delay_ms * (double)(1L << doublings) * (0.5 + jitter));
+}
+
 static uint64_t wall_ms(void)
 {
 	struct timeval tv;

@@ -43,6 +43,12 @@ struct queue_overrides {
 };
 void queue_effective(const struct queue_def *q, const struct queue_overrides *o, struct queue_def *out);
 
+/* The delay before the retry that follows run number `attempts` (1 for
+ * the first run): the queue's first delay, doubled for each retry after
+ * it (up to 2^20 times), times 0.5 + jitter, where jitter is drawn
+ * uniformly from [0, 1) so that jobs failing together retry apart. */
+long queue_retry_delay(const struct queue_def *q, int attempts, double jitter);
+
 /* Records a job (status queued) and publishes it. With a dedupe_key, a
  * second job with the same key is not made: *id is the first one's and
  * *created 0. Publishing may fail (Redis away) without losing the job: the

@@ -122,8 +122,7 @@ static void job_failed(struct worker *w, const struct queue_def *q, const char *
 	redisReply *r;
 
 	if (attempts < max) {
-		double jitter = 0.5 + (double)(random() % 1000) / 1000.0;
-		long delay = (long)((double)q->base_delay_ms * (double)(1L << (attempts - 1 < 20 ? attempts - 1 : 20)) * jitter);
+		long delay = queue_retry_delay(q, attempts, (double)(random() % 1000000) / 1000000.0);
 		char ms[24], due[24];
 		const char *p[] = { idtext, why, ms };
 
@@ -457,7 +456,7 @@ int worker_run(const struct pool_opts *opts, struct config *cfg, struct scoreboa
 	struct sigaction sa;
 	const char *argv[6 + 2 * 8];
 	char keys[8][96], block[24];
-	int argc = 0, rc = 0;
+	int argc = 0, ids = 0, rc = 0, own = 1;
 	char host[64] = "";
 
 	(void)opts;
@@ -505,6 +504,7 @@ int worker_run(const struct pool_opts *opts, struct config *cfg, struct scoreboa
 		queue_key(&queues[i], NULL, keys[i], sizeof keys[i]);
 		argv[argc++] = keys[i];
 	}
+	ids = argc;
 	for (size_t i = 0; i < nqueues && i < 8; i++)
 		argv[argc++] = ">";
 	if (slot != NULL)
@@ -517,10 +517,28 @@ int worker_run(const struct pool_opts *opts, struct config *cfg, struct scoreboa
 
 		if (now >= w.next_house_ms)
 			housekeeping(&w, now);
+		if (db_get(&w.db) == NULL) {
+			/* PostgreSQL away: take no job that could not be recorded. */
+			pause_ms(500);
+			continue;
+		}
+		/* At start and after Redis was away, first the entries this
+		 * consumer was given and never acknowledged ("0"), then new ones. */
+		for (size_t i = 0; i < nqueues && i < 8; i++)
+			argv[ids + (int)i] = own ? "0" : ">";
 		r = kv_command_argv(&w.kv, argc, argv);
 		if (r == NULL) {
+			own = 1;
 			pause_ms(500);        /* Redis away: kv reconnects with back-off */
 			continue;
+		}
+		if (own && r->type != REDIS_REPLY_ERROR) {
+			int any = 0;
+
+			for (size_t s = 0; r->type == REDIS_REPLY_ARRAY && s < r->elements; s++)
+				any |= r->element[s]->type == REDIS_REPLY_ARRAY && r->element[s]->elements >= 2
+				       && r->element[s]->element[1]->elements > 0;
+			own = any;
 		}
 		if (r->type == REDIS_REPLY_ERROR) {
 			if (strncmp(r->str, "NOGROUP", 7) == 0)

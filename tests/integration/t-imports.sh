@@ -242,7 +242,7 @@ test_import_bad_rows() {
 }
 
 test_import_million_rows_and_a_crash() {
-	local f id pid crashed0 n
+	local f id pid n
 	seed_catalogue
 	# A million rows (about 60 MB), through nginx, with a limit raised
 	# for it; processing is killed half-way and must complete anyway.

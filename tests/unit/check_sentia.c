@@ -16,6 +16,7 @@ static Suite *(*const suites[])(void) = {
 	envfile_suite,
 	kv_url_suite,
 	metrics_suite,
+	queue_suite,
 	request_suite,
 	response_suite,
 	router_suite,

@@ -14,6 +14,7 @@ Suite *dispatch_suite(void);
 Suite *envfile_suite(void);
 Suite *kv_url_suite(void);
 Suite *metrics_suite(void);
+Suite *queue_suite(void);
 Suite *request_suite(void);
 Suite *response_suite(void);
 Suite *router_suite(void);
