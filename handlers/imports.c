@@ -49,13 +49,15 @@ static void refresh_sources(struct app *app)
 void app_idle(struct app *app)
 {
 	uint64_t now = clock_mono_ms();
-	/* One responder of the pool refreshes the copies every few seconds: a
-	 * responder with its connection open; without one, rarely, so that an
-	 * idle pool does not keep knocking on a database that is down. */
+	uint64_t last = __atomic_load_n(&app->sb->periodic_ms, __ATOMIC_RELAXED);
+	/* One responder of the pool does it every few seconds; without a
+	 * connection open, rarely, so that an idle pool does not keep knocking
+	 * on a database that is down. The turn is taken whether the work then
+	 * succeeds or not: a failing query must never run on every request. */
 	uint64_t every = app->db.conn != NULL ? 5000 : 30000;
 
-	if (now - __atomic_load_n(&app->sb->sources.lock.refreshed_ms, __ATOMIC_RELAXED) < every
-	    || now - app->sb->start_ms < 1000)
+	if (now - last < every || now - app->sb->start_ms < 1000
+	    || !__atomic_compare_exchange_n(&app->sb->periodic_ms, &last, now, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		return;
 	if (app->slot != NULL)
 		scoreboard_set_state(app->slot, SLOT_WORKING);

@@ -130,6 +130,7 @@ struct scoreboard {
 	uint64_t queue_waiting_ms;
 	struct sb_slot slots[SB_MAX_SLOTS];
 	struct sb_route routes[SB_MAX_ROUTES];
+	uint64_t periodic_ms;            /* monotonic: when a responder last took the periodic work */
 	struct sb_sources sources;
 	struct sb_text queue_metrics;
 };

@@ -481,7 +481,10 @@ int worker_run(const struct pool_opts *opts, struct config *cfg, struct scoreboa
 	w.over.base_delay_ms = cfg->worker_retry_base_ms;
 	gethostname(host, sizeof host - 1);
 	snprintf(w.id, sizeof w.id, "%s:%ld", host, (long)getpid());
-	db_init(&w.db, cfg->database_url, "sentia-worker", cfg->db_connect_timeout_seconds, 0, cfg->dependency_retry_max_ms);
+	/* The API's statement timeout bounds housekeeping; an import sets its own
+	 * for its long statements. */
+	db_init(&w.db, cfg->database_url, "sentia-worker", cfg->db_connect_timeout_seconds, cfg->db_statement_timeout_ms,
+	        cfg->dependency_retry_max_ms);
 	if (kv_init(&w.kv, cfg->redis_url, cfg->redis_connect_timeout_ms, cfg->redis_command_timeout_ms,
 	            cfg->dependency_retry_max_ms) < 0) {
 		log_error("%s", w.kv.error);
