@@ -1,18 +1,18 @@
 /* routes: the dispatch table. One row per route: method, path pattern,
  * handler, the role it needs, its rate-limit class, and flags. Reading
- * this table tells you the whole API. (Roles and rate classes are
- * declared here now and enforced once authentication lands.) */
+ * this table tells you the whole API. The gate (src/gate.c) enforces the
+ * role and the rate class before the handler runs. */
 #include "ac-config.h"
 
 #include "routes.h"
 
 const struct route routes[] = {
 	/* method    pattern           handler      role       rate       flags */
-	{ HTTP_GET, "/health",         ops_health,  ROLE_NONE, RATE_NONE, ROUTE_OPS },
-	{ HTTP_GET, "/api/health",     ops_health,  ROLE_NONE, RATE_NONE, ROUTE_OPS },
-	{ HTTP_GET, "/ready",          ops_ready,   ROLE_NONE, RATE_NONE, ROUTE_OPS },
+	{ HTTP_GET, "/health",         ops_health,  ROLE_NONE, RATE_NONE, ROUTE_OPS | ROUTE_PROBE },
+	{ HTTP_GET, "/api/health",     ops_health,  ROLE_NONE, RATE_NONE, ROUTE_OPS | ROUTE_PROBE },
+	{ HTTP_GET, "/ready",          ops_ready,   ROLE_NONE, RATE_NONE, ROUTE_OPS | ROUTE_PROBE },
 	{ HTTP_GET, "/api/status",     ops_status,  ROLE_NONE, RATE_NONE, ROUTE_OPS },
-	{ HTTP_GET, "/metrics",        ops_metrics, ROLE_NONE, RATE_NONE, ROUTE_OPS },
+	{ HTTP_GET, "/metrics",        ops_metrics, ROLE_NONE, RATE_NONE, ROUTE_OPS | ROUTE_PROBE | ROUTE_METRICS },
 
 	/* Data in: uploads, their progress and bad rows, source freshness. */
 	{ HTTP_POST, "/api/imports",             imports_create,    ROLE_OPERATOR, RATE_IMPORT,  ROUTE_UPLOAD },
@@ -25,6 +25,9 @@ const struct route routes[] = {
 	{ HTTP_GET,  "/api/queues/status",       queues_status,     ROLE_VIEWER,   RATE_DEFAULT, 0 },
 	{ HTTP_POST, "/api/jobs",                jobs_create,       ROLE_ADMIN,    RATE_DEFAULT, 0 },
 	{ HTTP_GET,  "/api/jobs/{id}",           jobs_get,          ROLE_VIEWER,   RATE_DEFAULT, 0 },
+
+	/* Administration. */
+	{ HTTP_GET,  "/api/admin/audit-log",     admin_audit_log,   ROLE_ADMIN,    RATE_AUTH_SENSITIVE, 0 },
 };
 
 const size_t nroutes = sizeof routes / sizeof routes[0];

@@ -31,4 +31,7 @@ void jobs_get(struct request *req, struct response *res);
 struct app;
 void queues_refresh_metrics(struct app *app);
 
+/* handlers/admin.c: the audit log. */
+void admin_audit_log(struct request *req, struct response *res);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "gate.h"
 #include "kv.h"
 #include "request.h"
 #include "response.h"
@@ -24,6 +25,7 @@ struct app {
 	const struct route *routes;
 	size_t nroutes;
 	char worker[96];               /* "host:pid", for the records it writes */
+	struct gate gate;
 };
 
 /* Prepares the connections (opened lazily later) for a responder of this

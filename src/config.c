@@ -12,6 +12,9 @@
 
 static const char *const env_choices[] = { "development", "test", "staging", "production", NULL };
 static const char *const level_choices[] = { "debug", "info", "warn", "error", NULL };
+/* A security switch: "auto" is on in production and staging, off elsewhere. */
+static const char *const switch_choices[] = { "auto", "true", "false", NULL };
+static const char *const fail_choices[] = { "open", "closed", NULL };
 
 static int check_database_url(const char *v, struct buf *why);
 static int check_redis_url(const char *v, struct buf *why);
@@ -90,6 +93,56 @@ const struct cfg_var config_vars[] = {
 	  "The first retry's delay, doubled for each one after (0: each queue's own)." },
 	{ "WORKER_LEASE_MS", NULL, CFG_INT, OFF(worker_lease_ms), "15000", 500, 600000, NULL, NULL, 1,
 	  "The scheduler lease: another worker takes over this long after its holder dies." },
+	{ "CLERK_JWKS_FILE", NULL, CFG_STRING, OFF(clerk_jwks_file), "", 0, 0, NULL, NULL, 1,
+	  "A JWKS file of the RSA keys that sign session tokens (several at once while keys rotate)." },
+	{ "CLERK_JWT_KEY", NULL, CFG_STRING, OFF(clerk_jwt_key), "", 0, 0, NULL, NULL, 1,
+	  "A PEM public key that signs session tokens, for tokens without a kid." },
+	{ "CLERK_ISSUER", NULL, CFG_STRING, OFF(clerk_issuer), "", 0, 0, NULL, NULL, 1,
+	  "The iss every session token must carry (the Clerk frontend API URL); none: tokens are refused." },
+	{ "CLERK_AUTHORIZED_PARTIES", NULL, CFG_STRING, OFF(clerk_authorized_parties), "", 0, 0, NULL, NULL, 1,
+	  "Comma-separated origins a token's azp may name (empty: any)." },
+	{ "AUTH_CLOCK_SKEW_SECONDS", NULL, CFG_INT, OFF(auth_clock_skew_seconds), "5", 0, 300, NULL, NULL, 1,
+	  "Seconds of clock difference allowed when checking exp and nbf." },
+	{ "AUTH_ROLE_CLAIM", NULL, CFG_STRING, OFF(auth_role_claim), "metadata.role", 0, 0, NULL, NULL, 1,
+	  "The dotted path of the token claim that holds the user's role." },
+	{ "AUTH_LOCKOUT_FAILURES", NULL, CFG_INT, OFF(auth_lockout_failures), "5", 1, 1000, NULL, NULL, 1,
+	  "Failed authentications from one address, within the window, that lock it out." },
+	{ "AUTH_LOCKOUT_WINDOW_SECONDS", NULL, CFG_INT, OFF(auth_lockout_window_seconds), "900", 1, 86400, NULL, NULL, 1,
+	  "The window failed authentications are counted in." },
+	{ "AUTH_LOCKOUT_SECONDS", NULL, CFG_INT, OFF(auth_lockout_seconds), "900", 1, 86400, NULL, NULL, 1,
+	  "The first lock-out; each one after doubles, up to AUTH_LOCKOUT_MAX_SECONDS." },
+	{ "AUTH_LOCKOUT_MAX_SECONDS", NULL, CFG_INT, OFF(auth_lockout_max_seconds), "28800", 1, 604800, NULL, NULL, 1,
+	  "The longest lock-out." },
+	{ "RATE_LIMIT_DEFAULT_MAX", NULL, CFG_INT, OFF(rate_default_max), "1000", 1, 100000000, NULL, NULL, 1,
+	  "Requests per window of routes in the default class, per identity or address." },
+	{ "RATE_LIMIT_DEFAULT_WINDOW_SECONDS", NULL, CFG_INT, OFF(rate_default_window), "900", 1, 86400, NULL, NULL, 1,
+	  "The default class's window." },
+	{ "RATE_LIMIT_IMPORT_MAX", NULL, CFG_INT, OFF(rate_import_max), "50", 1, 100000000, NULL, NULL, 1,
+	  "Uploads per window of the import class." },
+	{ "RATE_LIMIT_IMPORT_WINDOW_SECONDS", NULL, CFG_INT, OFF(rate_import_window), "3600", 1, 86400, NULL, NULL, 1,
+	  "The import class's window." },
+	{ "RATE_LIMIT_AUTH_SENSITIVE_MAX", NULL, CFG_INT, OFF(rate_auth_max), "20", 1, 100000000, NULL, NULL, 1,
+	  "Requests per window of the auth-sensitive class." },
+	{ "RATE_LIMIT_AUTH_SENSITIVE_WINDOW_SECONDS", NULL, CFG_INT, OFF(rate_auth_window), "300", 1, 86400, NULL, NULL, 1,
+	  "The auth-sensitive class's window." },
+	{ "RATE_LIMIT_FAIL_MODE", NULL, CFG_ENUM, OFF(rate_fail_closed), "open", 0, 0, fail_choices, NULL, 1,
+	  "What the rate limiter does while Redis is unreachable: open (let requests through) or closed (refuse them)." },
+	{ "CORS_ALLOWED_ORIGINS", NULL, CFG_STRING, OFF(cors_allowed_origins), "", 0, 0, NULL, NULL, 1,
+	  "Comma-separated origins (scheme://host[:port]) browsers may call the API from; empty: none." },
+	{ "ENABLE_HSTS", NULL, CFG_ENUM, OFF(enable_hsts), "auto", 0, 0, switch_choices, NULL, 1,
+	  "Send Strict-Transport-Security: true, false, or auto (on in production and staging)." },
+	{ "METRICS_ALLOWED_IPS", NULL, CFG_STRING, OFF(metrics_allowed_ips), "", 0, 0, NULL, NULL, 1,
+	  "Comma-separated addresses or CIDRs allowed to read /metrics (empty: any)." },
+	{ "MAINTENANCE_MODE", NULL, CFG_ENUM, OFF(maintenance_mode), "false", 0, 0, switch_choices, NULL, 1,
+	  "Start in maintenance mode (sentiactl maintenance changes it at run time, for every host)." },
+	{ "MAINTENANCE_MESSAGE", NULL, CFG_STRING, OFF(maintenance_message), "sentia is down for maintenance.", 0, 0, NULL, NULL, 1,
+	  "The message clients get during maintenance." },
+	{ "MAINTENANCE_ALLOWED_IPS", NULL, CFG_STRING, OFF(maintenance_allowed_ips), "", 0, 0, NULL, NULL, 1,
+	  "Comma-separated addresses or CIDRs served as usual during maintenance." },
+	{ "PII_REDACTION_ENABLED", NULL, CFG_ENUM, OFF(pii_redaction), "auto", 0, 0, switch_choices, NULL, 1,
+	  "Keep e-mail addresses, phone numbers, tokens, keys and secrets out of log lines: true, false, or auto (on in production and staging)." },
+	{ "PII_HASH_KEY", NULL, CFG_STRING, OFF(pii_hash_key), "", 0, 0, NULL, NULL, 1,
+	  "With it, redacted values become a keyed hash (so one user's lines can be correlated); without, a marker." },
 };
 
 const size_t config_nvars = sizeof config_vars / sizeof config_vars[0];
@@ -98,6 +151,11 @@ const char *config_getenv(const char *name, void *arg)
 {
 	(void)arg;
 	return getenv(name);
+}
+
+int config_switch_on(const struct config *c, int sw)
+{
+	return sw == SWITCH_ON || (sw == SWITCH_AUTO && (c->app_env == ENV_PRODUCTION || c->app_env == ENV_STAGING));
 }
 
 const char *config_env_name(int app_env)

@@ -52,6 +52,35 @@ struct config {
 	long worker_visibility_timeout_seconds;
 	long worker_retry_base_ms;
 	long worker_lease_ms;
+	char *clerk_jwks_file;
+	char *clerk_jwt_key;
+	char *clerk_issuer;
+	char *clerk_authorized_parties;
+	long auth_clock_skew_seconds;
+	char *auth_role_claim;
+	long auth_lockout_failures;
+	long auth_lockout_window_seconds;
+	long auth_lockout_seconds;
+	long auth_lockout_max_seconds;
+	long rate_default_max, rate_default_window;
+	long rate_import_max, rate_import_window;
+	long rate_auth_max, rate_auth_window;
+	int rate_fail_closed;     /* 0 open, 1 closed */
+	char *cors_allowed_origins;
+	int enable_hsts;          /* enum config_switch */
+	char *metrics_allowed_ips;
+	int maintenance_mode;     /* enum config_switch */
+	char *maintenance_message;
+	char *maintenance_allowed_ips;
+	int pii_redaction;        /* enum config_switch */
+	char *pii_hash_key;
+};
+
+/* The values of a security switch; "auto" is on in production and staging. */
+enum config_switch {
+	SWITCH_AUTO,
+	SWITCH_ON,
+	SWITCH_OFF,
 };
 
 enum cfg_type {
@@ -94,6 +123,8 @@ void config_free(struct config *c);
 /* Appends a line per non-reloadable variable that differs between a and b. */
 int config_diff_fixed(const struct config *a, const struct config *b, struct buf *out);
 
+/* Whether a switch (enum config_switch) is on in this configuration. */
+int config_switch_on(const struct config *c, int sw);
 /* The name of an environment. */
 const char *config_env_name(int app_env);
 

@@ -30,10 +30,12 @@ void app_init(struct app *app, const struct config *cfg, struct scoreboard *sb,
 	if (kv_init(&app->kv, cfg->redis_url, cfg->redis_connect_timeout_ms, cfg->redis_command_timeout_ms,
 	            cfg->dependency_retry_max_ms) < 0)
 		log_error("%s", app->kv.error);
+	gate_init(&app->gate, cfg);
 }
 
 void app_free(struct app *app)
 {
+	gate_free(&app->gate);
 	db_free(&app->db);
 	kv_free(&app->kv);
 }
@@ -43,7 +45,18 @@ static int method_has_body(enum http_method m)
 	return m == HTTP_POST || m == HTTP_PUT || m == HTTP_PATCH;
 }
 
+static void route_and_serve(struct app *app, struct request *req, struct response *res);
+
 void dispatch(struct app *app, struct request *req, struct response *res)
+{
+	req->app = app;
+	req->identity.role = ROLE_NONE;
+	snprintf(req->identity.actor, sizeof req->identity.actor, "anonymous");
+	route_and_serve(app, req, res);
+	gate_finish(app, req, res);
+}
+
+static void route_and_serve(struct app *app, struct request *req, struct response *res)
 {
 	enum router_result rr;
 	char msg[160];
@@ -67,10 +80,10 @@ void dispatch(struct app *app, struct request *req, struct response *res)
 		struct buf allow = BUF_INIT;
 
 		router_allow_value(req->match.allow, &allow);
-		res_header(res, "Allow", allow.data);
 		if (req->method == HTTP_OPTIONS) {
-			res_body(res, 204, NULL, "", 0);
+			gate_preflight(app, req, res, req->match.allow);
 		} else {
+			res_header(res, "Allow", allow.data);
 			snprintf(msg, sizeof msg, "Method %.16s is not allowed here; allowed: %s.", req->method_name, allow.data);
 			res_error(res, 405, "method_not_allowed", msg);
 		}
@@ -84,8 +97,10 @@ void dispatch(struct app *app, struct request *req, struct response *res)
 	}
 	req->route = &app->routes[req->match.route];
 
-	/* Later stages of the request's way (maintenance gate, CORS, rate
-	 * limit, authentication, role) slot in here, before the body is read. */
+	/* Maintenance, lock-out, identity, role and rate limit, before the
+	 * body is read. */
+	if (gate_check(app, req, res) != 0)
+		return;
 
 	if (method_has_body(req->method)) {
 		long limit = req->route->flags & ROUTE_UPLOAD ? app->cfg->import_max_bytes : app->cfg->api_max_body_bytes;

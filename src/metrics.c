@@ -150,6 +150,26 @@ static void s_memory_max(const struct metrics_input *in, const char *name, struc
 	buf_printf(out, "%s %llu\n", name, (unsigned long long)in->rss_responder_max);
 }
 
+static void s_auth_failures(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	buf_printf(out, "%s %llu\n", name, (unsigned long long)sb_load(&in->sb->auth_failures));
+}
+
+static void s_auth_lockouts(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	buf_printf(out, "%s %llu\n", name, (unsigned long long)sb_load(&in->sb->auth_lockouts));
+}
+
+static void s_ratelimited(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	buf_printf(out, "%s %llu\n", name, (unsigned long long)sb_load(&in->sb->ratelimited));
+}
+
+static void s_ratelimit_failures(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	buf_printf(out, "%s %llu\n", name, (unsigned long long)sb_load(&in->sb->ratelimit_redis_failures));
+}
+
 /* The data sources' freshness, from the scoreboard's copy (families with
  * no samples when it has never been filled). */
 static void sources_samples(const struct metrics_input *in, const char *name, struct buf *out, int age)
@@ -195,6 +215,10 @@ static const struct {
 	{ "sentia_dependency_check_failures_total", "counter", "Failed checks of a dependency, by dependency.", s_dep_failures },
 	{ "sentia_resident_memory_bytes", "gauge", "Resident memory of the pool's processes, summed by kind.", s_memory },
 	{ "sentia_responder_resident_memory_max_bytes", "gauge", "Resident memory of the largest pool responder.", s_memory_max },
+	{ "sentia_auth_failures_total", "counter", "Requests whose credentials were refused.", s_auth_failures },
+	{ "sentia_auth_lockouts_total", "counter", "Addresses locked out after repeated failed authentication.", s_auth_lockouts },
+	{ "sentia_rate_limited_total", "counter", "Requests refused with 429 by the rate limiter.", s_ratelimited },
+	{ "sentia_rate_limit_unavailable_total", "counter", "Rate checks decided by RATE_LIMIT_FAIL_MODE because Redis did not answer.", s_ratelimit_failures },
 	{ "sentia_data_source_last_success_timestamp_seconds", "gauge", "When each data source last loaded data, in seconds since the epoch.", s_source_success },
 	{ "sentia_data_source_freshness_seconds", "gauge", "Seconds since each data source last loaded data (the objective: under 1800).", s_source_freshness },
 };

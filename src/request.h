@@ -13,6 +13,12 @@
 
 struct app;
 
+/* Who a request is, once the gate has looked (anonymous until then). */
+struct identity {
+	int role;                  /* enum role; ROLE_NONE when anonymous */
+	char actor[160];           /* "user:<sub>", "key:<name>" or "anonymous" */
+};
+
 #define REQUEST_ID_MAX 128
 
 /* Everything known about the request being served. */
@@ -32,6 +38,7 @@ struct request {
 	const struct route *route;   /* NULL until routed */
 	struct app *app;
 	uint64_t start_us;
+	struct identity identity;
 };
 
 /* Seeds the request-id generator; call in each process after fork. */

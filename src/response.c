@@ -7,6 +7,7 @@
 #include "log.h"
 
 #include <string.h>
+#include <strings.h>
 
 void response_init(struct response *res, const char *request_id)
 {
@@ -100,4 +101,18 @@ void response_serialize(const struct response *res, int head_only, struct buf *o
 	buf_puts(out, "\r\n");
 	if (!head_only && !bodyless && res->body.len > 0)
 		buf_append(out, res->body.data, res->body.len);
+}
+
+int res_has_header(const struct response *res, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *line = res->headers.data; line != NULL && *line != '\0';) {
+		if (strncasecmp(line, name, n) == 0 && line[n] == ':')
+			return 1;
+		line = strstr(line, "\r\n");
+		if (line != NULL)
+			line += 2;
+	}
+	return 0;
 }

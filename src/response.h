@@ -25,6 +25,8 @@ void response_free(struct response *res);
 /* Adds a header line. The name and value must not hold CR or LF; a value
  * that does is dropped (and logged), never sent. */
 void res_header(struct response *res, const char *name, const char *value);
+/* Whether a header of this name (any case) was added. */
+int res_has_header(const struct response *res, const char *name);
 /* Sets a JSON body from an object; takes ownership of obj (puts it). */
 void res_json(struct response *res, int status, struct json_object *obj);
 /* Sets a JSON body from ready text (which must be valid JSON). */

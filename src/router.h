@@ -36,6 +36,8 @@ enum rate_class {
 /* Route flags. */
 #define ROUTE_OPS 0x1u     /* operations route: also served on the status socket */
 #define ROUTE_UPLOAD 0x2u  /* takes a document: body up to IMPORT_MAX_BYTES, not API_MAX_BODY_BYTES */
+#define ROUTE_PROBE 0x4u   /* a probe: answered in maintenance mode too */
+#define ROUTE_METRICS 0x8u /* served only to METRICS_ALLOWED_IPS */
 
 /* One row of the dispatch table. */
 struct route {

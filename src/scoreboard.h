@@ -123,6 +123,10 @@ struct scoreboard {
 	uint64_t restarts[RESTART__MAX];
 	uint64_t max_reached;            /* ticks with every responder busy at the maximum */
 	uint64_t dep_failures[DEP__MAX];
+	uint64_t auth_failures;          /* credentials refused */
+	uint64_t auth_lockouts;          /* addresses locked out */
+	uint64_t ratelimited;            /* requests refused with 429 by the rate limiter */
+	uint64_t ratelimit_redis_failures; /* rate checks decided by the fail mode */
 	/* Jobs waiting across all queues, as last measured by any worker, and
 	 * when (monotonic ms; 0: never). The worker pool's growth rule reads
 	 * them; the master itself does not. */

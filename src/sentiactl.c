@@ -10,7 +10,9 @@
 #include "envfile.h"
 #include "import.h"
 #include "log.h"
+#include "auth.h"
 #include "jobs.h"
+#include "netacl.h"
 #include "migrate.h"
 #include "queue.h"
 #include "value.h"
@@ -40,6 +42,8 @@ static int verb_import(struct ctl *ctl, int argc, char **argv);
 static int verb_demo_data(struct ctl *ctl, int argc, char **argv);
 static int verb_check_config(struct ctl *ctl, int argc, char **argv);
 static int verb_queue(struct ctl *ctl, int argc, char **argv);
+static int verb_apikey(struct ctl *ctl, int argc, char **argv);
+static int verb_maintenance(struct ctl *ctl, int argc, char **argv);
 
 /* The verbs: name, function, usage, and what it does. */
 static const struct verb {
@@ -56,6 +60,10 @@ static const struct verb {
 	  "generate and import a reproducible data set for a small drinks manufacturer" },
 	{ "queue", verb_queue, "queue status | inspect QUEUE [--dead] | retry JOB_ID | retry --all-dead QUEUE | purge-dead QUEUE | enqueue TYPE [--payload JSON] [--count N]",
 	  "the job queues: depths and workers, waiting/delayed/dead jobs with their errors, retrying dead jobs, queuing one" },
+	{ "apikey", verb_apikey, "apikey create --name NAME --role ROLE | list | revoke NAME",
+	  "API keys for machines: the key is printed once, only its hash is kept" },
+	{ "maintenance", verb_maintenance, "maintenance on [--message TEXT] [--allow CIDRS] [--until TIME] | off | status",
+	  "maintenance mode for every responder and host, within a second, without a restart" },
 	{ "check-config", verb_check_config, "check-config", "check the configuration and exit" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
@@ -456,6 +464,182 @@ static int verb_queue(struct ctl *ctl, int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "enqueue") == 0)
 		return queue_add(ctl, argc, argv);
 	return bad_usage("queue");
+}
+
+/* Records an operator's action in the audit log (best effort). */
+static void audit_ctl(struct ctl *ctl, const char *what, const char *target, const char *detail)
+{
+	const char *user = getenv("SUDO_USER") != NULL ? getenv("SUDO_USER") : getenv("USER");
+	char actor[160];
+	const char *p[] = { actor, what, target, detail };
+
+	snprintf(actor, sizeof actor, "operator:%s", user != NULL ? user : "unknown");
+	if (db_command(&ctl->db, "INSERT INTO audit_log (action, actor, route, target, outcome, detail)"
+	                         " VALUES ('admin', $1, 'sentiactl ' || $2, $3, 'done', $4)", 4, p) != 0)
+		fprintf(stderr, "sentiactl: warning: not recorded in the audit log: %s\n", ctl->db.error);
+}
+
+/* apikey create --name N --role R | list | revoke NAME */
+static int verb_apikey(struct ctl *ctl, int argc, char **argv)
+{
+	if (argc == 6 && strcmp(argv[1], "create") == 0 && strcmp(argv[2], "--name") == 0 && strcmp(argv[4], "--role") == 0) {
+		char key[48], prefix[12], hash[65];
+		const char *p[] = { argv[3], argv[5], prefix, hash };
+		PGresult *r;
+
+		if (role_parse(argv[5]) < 0) {
+			fprintf(stderr, "sentiactl: no role %s (viewer, operator, analyst, manager, admin)\n", argv[5]);
+			return 2;
+		}
+		if (apikey_generate(key, prefix, hash) != 0) {
+			fprintf(stderr, "sentiactl: no randomness for a key\n");
+			return 1;
+		}
+		r = db_exec(&ctl->db, "INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ($1, $2, $3, $4)", 4, p);
+		if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK) {
+			fprintf(stderr, "sentiactl: cannot store the key: %s", r != NULL ? PQresultErrorMessage(r) : ctl->db.error);
+			PQclear(r);
+			return 1;
+		}
+		PQclear(r);
+		audit_ctl(ctl, "apikey create", argv[3], argv[5]);
+		/* The key itself, once: only its hash is kept. */
+		printf("%s\n", key);
+		fprintf(stderr, "API key %s (%s) created; this is the only time it is shown\n", argv[3], argv[5]);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		PGresult *r = db_exec(&ctl->db, "SELECT name, role, prefix, to_char(created_at, 'YYYY-MM-DD HH24:MI'),"
+		                                " coalesce(to_char(last_used_at, 'YYYY-MM-DD HH24:MI'), '-'),"
+		                                " CASE WHEN revoked_at IS NULL THEN 'active' ELSE 'revoked' END"
+		                                " FROM api_keys ORDER BY name", 0, NULL);
+
+		if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+			fprintf(stderr, "sentiactl: %s", r != NULL ? PQresultErrorMessage(r) : ctl->db.error);
+			PQclear(r);
+			return 1;
+		}
+		printf("%-24s %-9s %-12s %-17s %-17s %s\n", "name", "role", "prefix", "created", "last used", "state");
+		for (int i = 0; i < PQntuples(r); i++)
+			printf("%-24s %-9s %-12s %-17s %-17s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+			       PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5));
+		PQclear(r);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
+		const char *p[] = { argv[2] };
+		PGresult *r = db_exec(&ctl->db, "UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL"
+		                                " RETURNING name", 1, p);
+		int n = r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : -1;
+
+		PQclear(r);
+		if (n <= 0) {
+			fprintf(stderr, "sentiactl: %s\n", n == 0 ? "no active key of that name" : ctl->db.error);
+			return 1;
+		}
+		audit_ctl(ctl, "apikey revoke", argv[2], NULL);
+		printf("API key %s revoked (responders stop accepting it within 10 s)\n", argv[2]);
+		return 0;
+	}
+	return bad_usage("apikey");
+}
+
+/* maintenance on [--message TEXT] [--allow CIDRS] [--until TIME] | off | status */
+static int verb_maintenance(struct ctl *ctl, int argc, char **argv)
+{
+	redisReply *r;
+
+	if (argc >= 2 && strcmp(argv[1], "on") == 0) {
+		const char *message = ctl->cfg->maintenance_message, *allow = ctl->cfg->maintenance_allowed_ips, *until = NULL;
+		struct netacl acl;
+		struct buf why = BUF_INIT;
+		long long expire = 0;
+
+		for (int i = 2; i + 1 < argc; i += 2) {
+			if (strcmp(argv[i], "--message") == 0)
+				message = argv[i + 1];
+			else if (strcmp(argv[i], "--allow") == 0)
+				allow = argv[i + 1];
+			else if (strcmp(argv[i], "--until") == 0)
+				until = argv[i + 1];
+			else
+				return bad_usage("maintenance");
+		}
+		if ((argc - 2) % 2 != 0)
+			return bad_usage("maintenance");
+		if (netacl_parse(&acl, allow, &why) != 0) {
+			fprintf(stderr, "sentiactl: --allow: %s\n", why.data);
+			buf_free(&why);
+			return 2;
+		}
+		buf_free(&why);
+		if (until != NULL) {
+			/* Seconds since the epoch, or a timestamp PostgreSQL reads. */
+			const char *p[] = { until };
+			PGresult *pr = db_exec(&ctl->db, "SELECT extract(epoch FROM $1::timestamptz)::bigint", 1, p);
+
+			if (pr == NULL || PQresultStatus(pr) != PGRES_TUPLES_OK) {
+				fprintf(stderr, "sentiactl: --until: not a time (%s)\n", until);
+				PQclear(pr);
+				return 2;
+			}
+			expire = strtoll(PQgetvalue(pr, 0, 0), NULL, 10);
+			PQclear(pr);
+		}
+		r = kv_command(&ctl->kv, "HSET sentia:maintenance state on message %s allow %s", message, allow);
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "sentiactl: Redis: %s\n", r != NULL ? r->str : ctl->kv.error);
+			freeReplyObject(r);
+			return 1;
+		}
+		freeReplyObject(r);
+		r = expire > 0 ? kv_command(&ctl->kv, "EXPIREAT sentia:maintenance %lld", expire)
+		               : kv_command(&ctl->kv, "PERSIST sentia:maintenance");
+		freeReplyObject(r);
+		audit_ctl(ctl, "maintenance on", message, allow);
+		printf("maintenance on%s%s: every responder answers 503 within a second\n", until ? " until " : "", until ? until : "");
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "off") == 0) {
+		/* "off" is stored, not deleted, so it also overrides a start in
+		 * maintenance (MAINTENANCE_MODE=true). */
+		r = kv_command(&ctl->kv, "HSET sentia:maintenance state off");
+		if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+			fprintf(stderr, "sentiactl: Redis: %s\n", r != NULL ? r->str : ctl->kv.error);
+			freeReplyObject(r);
+			return 1;
+		}
+		freeReplyObject(r);
+		r = kv_command(&ctl->kv, "PERSIST sentia:maintenance");
+		freeReplyObject(r);
+		audit_ctl(ctl, "maintenance off", NULL, NULL);
+		printf("maintenance off\n");
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "status") == 0) {
+		redisReply *t;
+
+		r = kv_command(&ctl->kv, "HMGET sentia:maintenance state message allow");
+		t = kv_command(&ctl->kv, "TTL sentia:maintenance");
+		if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+			fprintf(stderr, "sentiactl: Redis: %s\n", ctl->kv.error);
+			freeReplyObject(r);
+			freeReplyObject(t);
+			return 1;
+		}
+		if (r->element[0]->type != REDIS_REPLY_STRING)
+			printf("maintenance %s (from MAINTENANCE_MODE; no operator has set it)\n",
+			       ctl->cfg->maintenance_mode == SWITCH_ON ? "on" : "off");
+		else
+			printf("maintenance %s\nmessage: %s\nallowed: %s\n%s", r->element[0]->str,
+			       r->element[1]->type == REDIS_REPLY_STRING ? r->element[1]->str : "",
+			       r->element[2]->type == REDIS_REPLY_STRING && r->element[2]->len > 0 ? r->element[2]->str : "(none)",
+			       t != NULL && t->type == REDIS_REPLY_INTEGER && t->integer > 0 ? "ends on its own\n" : "");
+		freeReplyObject(r);
+		freeReplyObject(t);
+		return 0;
+	}
+	return bad_usage("maintenance");
 }
 
 static int verb_check_config(struct ctl *ctl, int argc, char **argv)

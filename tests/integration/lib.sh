@@ -24,12 +24,17 @@ ge() { if [ -n "$3" ] && [ "$3" -ge "$2" ] 2>/dev/null; then pass "$1"; else fai
 TMP_BODY=""
 TMP_HEAD=""
 # req METHOD URL [CURL-ARGS...]: sets CODE, BODY (file) and HEAD (file).
+# Sends the suite's admin API key unless REQ_AUTH is set to something else
+# (REQ_AUTH= req ... sends no credentials).
 req() {
-	local m=$1 u=$2; shift 2
+	local m=$1 u=$2 auth=(); shift 2
+	[ -n "${REQ_AUTH-Bearer ${API_KEY:-}}" ] && auth=(-H "Authorization: ${REQ_AUTH-Bearer ${API_KEY:-}}")
 	TMP_BODY=$RUN_DIR/last-body; TMP_HEAD=$RUN_DIR/last-head
-	CODE=$(curl -s -X "$m" -o "$TMP_BODY" -D "$TMP_HEAD" -w '%{http_code}' --max-time 20 "$@" "$u") || CODE=000
+	CODE=$(curl -s -X "$m" -o "$TMP_BODY" -D "$TMP_HEAD" -w '%{http_code}' --max-time 20 "${auth[@]}" "$@" "$u") || CODE=000
 	BODY=$TMP_BODY; HEAD=$TMP_HEAD
 }
+# acurl ARGS...: curl with the suite's admin API key.
+acurl() { curl -H "Authorization: Bearer $API_KEY" "$@"; }
 header() { grep -i "^$1:" "$HEAD" | head -n 1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//'; }
 jqb() { jq -r "$1" <"$BODY" 2>/dev/null; }
 

@@ -14,7 +14,7 @@ upload() {
 }
 
 # import_status ID: the import's status now.
-import_status() { curl -s --max-time 10 "$BASE_URL/api/imports/$1" | jq -r .status; }
+import_status() { acurl -s --max-time 10 "$BASE_URL/api/imports/$1" | jq -r .status; }
 import_finished() {
 	case $(import_status "$1") in completed | completed_with_errors | failed) return 0 ;; esac
 	return 1
@@ -26,7 +26,7 @@ wait_import() {
 }
 # first_error ID: "line column reason" of the import's first bad row.
 first_error() {
-	curl -s "$BASE_URL/api/imports/$1/errors" | jq -r '.errors[0] | "\(.line) \(.column) \(.reason)"'
+	acurl -s "$BASE_URL/api/imports/$1/errors" | jq -r '.errors[0] | "\(.line) \(.column) \(.reason)"'
 }
 csv() { local f=$RUN_DIR/t-$1.csv; shift; printf '%b' "$*" >"$f"; echo "$f"; }
 
@@ -233,7 +233,7 @@ test_import_bad_rows() {
 	eq "inventory: both rows refused" "0 2" "$(jqb '"\(.rows.loaded) \(.rows.rejected)"')"
 	eq "reserved above on hand is refused" "2 reserved reserved is more than on_hand" "$(first_error "$IMPORT_ID")"
 	eq "five decimal places are refused" "3 reserved more than 4 decimal places" \
-		"$(curl -s "$BASE_URL/api/imports/$IMPORT_ID/errors" | jq -r '.errors[1] | "\(.line) \(.column) \(.reason)"')"
+		"$(acurl -s "$BASE_URL/api/imports/$IMPORT_ID/errors" | jq -r '.errors[1] | "\(.line) \(.column) \(.reason)"')"
 	f=$(csv rec 'invoice_ref,customer,channel,amount,currency,issued_on,due_on,paid_on\nI-1,Acme,Retail,100,EUR,2025-05-01,2010-04-01,\nI-2,Acme,,100,usd,2025-05-01,2025-06-01,\nI-3,Acme,,100,,2025-05-01,2025-06-01,\n')
 	upload receivables erp "$f" "&mode=skip_invalid"; wait_import "$IMPORT_ID"
 	eq "receivables: 1 loaded, 2 rejected" "1 2" "$(jqb '"\(.rows.loaded) \(.rows.rejected)"')"
@@ -260,7 +260,7 @@ test_import_million_rows_and_a_crash() {
 	upload sales bulk "$f"
 	eq "a million rows accepted" 202 "$CODE"
 	id=$IMPORT_ID
-	check "processing starts" wait_until 30 bash -c "[ \"\$(curl -s '$BASE_URL/api/imports/$id' | jq -r .status)\" = processing ]"
+	check "processing starts" wait_until 30 bash -c "[ \"\$(curl -s -H 'Authorization: Bearer $API_KEY' '$BASE_URL/api/imports/$id' | jq -r .status)\" = processing ]"
 	pid=$(sql "SELECT split_part(worker, ':', 2) FROM imports WHERE id = $id")
 	check "a sentia-worker process runs it" test "$(ps -o ppid= -p "$pid" | tr -d ' ')" = "$WORKER_PID"
 	kill -KILL "$pid"
@@ -301,7 +301,7 @@ test_import_survives_a_postgresql_restart() {
 	check "and says when to retry" test -n "$(header Retry-After)"
 	pg_start
 	check "uploads are accepted again once PostgreSQL is back" wait_until 15 \
-		bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: text/csv' --data-binary @'$f' '$BASE_URL/api/imports?type=sales&source=restarts')\" = 202 ]"
+		bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer $API_KEY' -H 'Content-Type: text/csv' --data-binary @'$f' '$BASE_URL/api/imports?type=sales&source=restarts')\" = 202 ]"
 	id=$(sql "SELECT max(id) FROM imports")
 	# PostgreSQL goes away while the import is being processed.
 	wait_until 30 bash -c "[ \"\$(psql '$DATABASE_URL' -Atc 'SELECT status FROM imports WHERE id = $id')\" != accepted ]"

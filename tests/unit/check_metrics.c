@@ -44,6 +44,10 @@ static const struct {
 	{ "sentia_dependency_check_failures_total", "counter" },
 	{ "sentia_resident_memory_bytes", "gauge" },
 	{ "sentia_responder_resident_memory_max_bytes", "gauge" },
+	{ "sentia_auth_failures_total", "counter" },
+	{ "sentia_auth_lockouts_total", "counter" },
+	{ "sentia_rate_limited_total", "counter" },
+	{ "sentia_rate_limit_unavailable_total", "counter" },
 	{ "sentia_data_source_last_success_timestamp_seconds", "gauge" },
 	{ "sentia_data_source_freshness_seconds", "gauge" },
 };
