@@ -361,7 +361,7 @@ void imports_get(struct request *req, struct response *res)
 	int64_t id = parse_id(req->match.params[0].value);
 
 	if (id == 0) {
-		res_error(res, 404, "not_found", "No such import.");
+		res_error(res, 400, "invalid_id", "An import id is a positive whole number.");
 		return;
 	}
 	if (respond_import(req->app, res, 200, id) != 0)
@@ -413,7 +413,7 @@ void imports_errors(struct request *req, struct response *res)
 	int n;
 
 	if (id == 0) {
-		res_error(res, 404, "not_found", "No such import.");
+		res_error(res, 400, "invalid_id", "An import id is a positive whole number.");
 		return;
 	}
 	if (query_int(req, res, "limit", 1000, &limit) != 0 || query_int(req, res, "after", INT64_C(999999999999999999), &after) != 0)

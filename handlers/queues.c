@@ -185,7 +185,7 @@ void jobs_get(struct request *req, struct response *res)
 	long long id = strtoll(s, &end, 10);
 
 	if (*s < '1' || *s > '9' || *end != '\0' || strlen(s) > 18) {
-		res_error(res, 404, "not_found", "No such job.");
+		res_error(res, 400, "invalid_id", "A job id is a positive whole number.");
 		return;
 	}
 	if (respond_job(req->app, res, 200, id) != 0)

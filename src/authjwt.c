@@ -99,15 +99,31 @@ static int b64url_decode(const char *s, size_t n, struct buf *out)
 	return acc == 0 ? 0 : -1;
 }
 
+/* Whether JSON text escapes a NUL (\u0000): json-c would cut an object
+ * key short at it, and jansson, which libjwt parses with, refuses it, so
+ * the two parsers would disagree about the token. In valid JSON every
+ * backslash starts an escape, so skipping the escaped byte is enough. */
+static int json_escapes_nul(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && n - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0)
+			return 1;
+		i++;
+	}
+	return 0;
+}
+
 /* Parses len bytes as exactly one JSON object, strictly (no trailing text,
- * valid UTF-8, no NUL byte). Returns the object, which the caller puts,
- * or NULL. */
+ * valid UTF-8, no NUL byte, raw or escaped). Returns the object, which the
+ * caller puts, or NULL. */
 static struct json_object *parse_object(const char *data, size_t len)
 {
 	struct json_tokener *tok;
 	struct json_object *o;
 
-	if (len == 0 || len > INT_MAX || memchr(data, '\0', len) != NULL)
+	if (len == 0 || len > INT_MAX || memchr(data, '\0', len) != NULL || json_escapes_nul(data, len))
 		return NULL;
 	tok = json_tokener_new_ex(32);
 	if (tok == NULL)
@@ -410,7 +426,7 @@ static int claim_time(struct json_object *claims, const char *name, long long *t
 	else if (d <= -9.2e18)
 		*t = LLONG_MIN;
 	else
-		*t = (long long)floor(d);
+		*t = (long long)d;
 	return 1;
 }
 
@@ -557,6 +573,10 @@ static enum authjwt_result check_header(const struct authjwt_keys *k, struct jso
 		return AUTHJWT_BAD_ALG;
 	if (json_object_object_get_ex(head, "typ", &v) && !json_str_is(v, "JWT"))
 		return AUTHJWT_BAD_TYP;
+	/* RFC 7515: extensions named critical must be understood, and we
+	 * understand none. */
+	if (json_object_object_get_ex(head, "crit", &v))
+		return AUTHJWT_MALFORMED;
 	if (!json_object_object_get_ex(head, "kid", &v)) {
 		for (size_t i = 0; i < k->n; i++)
 			if (k->v[i].kid == NULL)

@@ -79,9 +79,9 @@ size_t authjwt_keys_count(const struct authjwt_keys *k);
 void authjwt_keys_free(struct authjwt_keys *k);
 
 /* Verifies a token: its size, its form, its header (alg exactly RS256,
- * typ JWT when present, a known kid), its signature by libjwt with the
- * chosen key, then its claims by the rules. Fills id on AUTHJWT_OK; on any
- * other result id is left zeroed. */
+ * typ JWT when present, no crit, a known kid), its signature by libjwt
+ * with the chosen key, then its claims by the rules. Fills id on
+ * AUTHJWT_OK; on any other result id is left zeroed. */
 enum authjwt_result authjwt_verify(const struct authjwt_keys *k, const struct authjwt_rules *r, const char *token,
                                    struct authjwt_identity *id);
 /* Returns a sentence fragment for a result ("the token has expired"), for

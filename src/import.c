@@ -452,7 +452,7 @@ static enum import_run commit_job(struct db *db, struct job *j, enum import_mode
 
 	if (exec_ok(db, "BEGIN", 0, NULL) != 0)
 		return IMPORT_RETRY;
-	snprintf(stage_sql, sizeof stage_sql, "SET LOCAL statement_timeout = %ld", IMPORT_STATEMENT_MS);
+	snprintf(stage_sql, sizeof stage_sql, "SET LOCAL statement_timeout = %ld", IMPORT_STATEMENT_MS); /* sql: constant */
 	if (exec_ok(db, stage_sql, 0, NULL) != 0)
 		goto retry;
 	{
@@ -469,7 +469,7 @@ static enum import_run commit_job(struct db *db, struct job *j, enum import_mode
 		PQclear(r);
 	}
 	if (load) {
-		snprintf(stage_sql, sizeof stage_sql, "CREATE TEMPORARY TABLE import_stage (%s) ON COMMIT DROP",
+		snprintf(stage_sql, sizeof stage_sql, "CREATE TEMPORARY TABLE import_stage (%s) ON COMMIT DROP", /* sql: constant */
 		         j->type->stage_columns);
 		if (exec_ok(db, stage_sql, 0, NULL) != 0)
 			goto retry;
@@ -482,7 +482,7 @@ static enum import_run commit_job(struct db *db, struct job *j, enum import_mode
 			struct buf sql = BUF_INIT;
 			struct db_query q = { NULL, 1, p, NULL, NULL, 0, IMPORT_STATEMENT_MS + 10000, 0 };
 
-			buf_printf(&sql, "WITH merged AS (%s) SELECT count(*) FILTER (WHERE inserted),"
+			buf_printf(&sql, "WITH merged AS (%s) SELECT count(*) FILTER (WHERE inserted)," /* sql: constant */
 			                 " count(*) FILTER (WHERE NOT inserted) FROM merged", j->type->merge_sql);
 			q.sql = sql.data;
 			r = db_run(db, &q);

@@ -3,9 +3,11 @@
 
 #include "log.h"
 #include "buf.h"
+#include "redact.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -21,6 +23,8 @@ static const char *const level_names[LOG_LEVEL__MAX] = {
 static const char *log_program = "sentia";
 static enum log_level log_min = LOG_INFO;
 static pid_t log_pid;    /* cached: glibc makes getpid() a system call */
+static struct redact_opts log_redact;   /* its hash_key is log_redact_key */
+static char *log_redact_key;            /* ours, from strdup */
 
 void log_init(const char *program, enum log_level level)
 {
@@ -37,6 +41,20 @@ void log_after_fork(void)
 void log_set_level(enum log_level level)
 {
 	log_min = level;
+}
+
+void log_set_redaction(int enabled, const char *hash_key)
+{
+	char *key = NULL;
+
+	/* Without memory for the key the lines still get markers: failing
+	 * open to plain values is what must never happen. */
+	if (hash_key != NULL && hash_key[0] != '\0')
+		key = strdup(hash_key);
+	free(log_redact_key);
+	log_redact_key = key;
+	log_redact.hash_key = key;
+	log_redact.enabled = enabled;
 }
 
 int log_enabled(enum log_level level)
@@ -99,6 +117,8 @@ void log_fields(enum log_level level, const char *request_id, const char *msg,
 	/* One line buffer per process, kept between lines: a responder logs
 	 * every request, and a malloc per line shows. */
 	static struct buf b = BUF_INIT;
+	static struct buf r = BUF_INIT;   /* the redacted line, kept likewise */
+	const struct buf *line = &b;
 
 	if (!log_enabled(level))
 		return;
@@ -133,11 +153,16 @@ void log_fields(enum log_level level, const char *request_id, const char *msg,
 			buf_printf(&b, "%.3f", v);
 	}
 	buf_puts(&b, "}\n");
-	if (b.data != NULL) {
+	if (log_redact.enabled && b.data != NULL) {
+		buf_reset(&r);
+		/* Out of memory, the line is dropped rather than written unredacted. */
+		line = redact_append(&r, b.data, b.len, &log_redact) < 0 ? NULL : &r;
+	}
+	if (line != NULL && line->data != NULL) {
 		/* One write per line, so lines from many processes never interleave. */
 		ssize_t off = 0;
-		while ((size_t)off < b.len) {
-			ssize_t n = write(STDERR_FILENO, b.data + off, b.len - (size_t)off);
+		while ((size_t)off < line->len) {
+			ssize_t n = write(STDERR_FILENO, line->data + off, line->len - (size_t)off);
 			if (n <= 0)
 				break;
 			off += n;
@@ -146,6 +171,8 @@ void log_fields(enum log_level level, const char *request_id, const char *msg,
 	/* A rare huge line must not keep its memory for good. */
 	if (b.cap > 65536)
 		buf_free(&b);
+	if (r.cap > 65536)
+		buf_free(&r);
 }
 
 void log_msg(enum log_level level, const char *request_id, const char *fmt, ...)

@@ -29,6 +29,11 @@ int log_enabled(enum log_level level);
 int log_level_parse(const char *s, enum log_level *out);
 /* The lower-case name of a level. */
 const char *log_level_name(enum log_level level);
+/* Turns redaction of personal data and secrets in every line on or off
+ * (redact.h says what is replaced). With a hash_key (copied; NULL or "" for
+ * none) a finding becomes a keyed hash instead of a bare marker. Call at
+ * start and on reload. */
+void log_set_redaction(int enabled, const char *hash_key);
 
 /* Writes one line: time, level, program, pid, request_id (when not NULL),
  * msg, then the given fields. */

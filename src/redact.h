@@ -16,7 +16,7 @@ struct redact_opts {
 };
 
 /*
- * What is replaced, and by which marker (docs/logging.md has the examples):
+ * What is replaced, and by which marker:
  *
  *   [email]     e-mail addresses, also with the @ percent-encoded as %40;
  *               hashed in lower case

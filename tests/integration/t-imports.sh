@@ -162,7 +162,7 @@ test_import_bad_requests() {
 	req GET "$BASE_URL/api/imports/999999999"
 	expect_error 404 not_found
 	req GET "$BASE_URL/api/imports/1%3BDROP%20TABLE%20sales"
-	expect_error 404 not_found
+	expect_error 400 invalid_id
 	req GET "$BASE_URL/api/imports/1/errors?limit=abc"
 	expect_error 400 invalid_parameter
 }

@@ -28,6 +28,8 @@ test_worker_retries_then_succeeds() {
 	req POST "$BASE_URL/api/jobs" -H 'Content-Type: application/json' --data-binary '{"type":"diagnostic.noop","payload":[1]}'
 	expect_error 400 invalid_body
 	req GET "$BASE_URL/api/jobs/0"
+	expect_error 400 invalid_id
+	req GET "$BASE_URL/api/jobs/999999999"
 	expect_error 404 not_found
 }
 

@@ -7,6 +7,7 @@
 
 /* Every suite, one row each; add a module's suite here. */
 static Suite *(*const suites[])(void) = {
+	authjwt_suite,
 	buf_suite,
 	civil_suite,
 	config_suite,

@@ -5,6 +5,7 @@
 #include <check.h>
 
 /* Each returns a new suite; the runner in check_sentia.c owns it. */
+Suite *authjwt_suite(void);
 Suite *buf_suite(void);
 Suite *civil_suite(void);
 Suite *config_suite(void);
