@@ -473,6 +473,7 @@ static void reload(struct pool *p)
 	free(p->cfg);
 	p->cfg = fresh;
 	log_set_level((enum log_level)fresh->log_level);
+	log_set_redaction(config_switch_on(fresh, fresh->pii_redaction), fresh->pii_hash_key[0] != '\0' ? fresh->pii_hash_key : NULL);
 	limits_load(p);
 	p->generation++;
 	log_info("configuration reloaded: replacing %ss one at a time (generation %d)", p->name, p->generation);

@@ -116,6 +116,7 @@ int main(int argc, char **argv)
 		goto out_nocfg;
 	}
 	log_set_level((enum log_level)cfg->log_level);
+	log_set_redaction(config_switch_on(cfg, cfg->pii_redaction), cfg->pii_hash_key[0] != '\0' ? cfg->pii_hash_key : NULL);
 	if (nroutes + 1 > SB_MAX_ROUTES) {
 		log_error("the dispatch table has %zu routes; the scoreboard holds %d", nroutes, SB_MAX_ROUTES - 1);
 		rc = 2;

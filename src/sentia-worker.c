@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level((enum log_level)cfg->log_level);
+	log_set_redaction(config_switch_on(cfg, cfg->pii_redaction), cfg->pii_hash_key[0] != '\0' ? cfg->pii_hash_key : NULL);
 	if (check_only) {
 		printf("configuration ok\n");
 		config_free(cfg);
