@@ -73,10 +73,11 @@ static int is_local(unsigned char c)
 	return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-/* Bytes of a field name ("user[password]", "x-api-key", "db.password"). */
+/* Bytes of a field name ("user[password]", "user%5Bpassword%5D",
+ * "x-api-key", "db.password"). */
 static int is_name(unsigned char c)
 {
-	return is_alnum(c) || c == '_' || c == '-' || c == '.' || c == '[' || c == ']';
+	return is_alnum(c) || c == '_' || c == '-' || c == '.' || c == '[' || c == ']' || c == '%';
 }
 
 /* Bytes of base64url, as in JWT segments. */
@@ -188,8 +189,9 @@ static void emit(struct scan *sc, size_t s, size_t e, enum kind k)
 	sc->count++;
 }
 
-/* Each matcher looks at position i, where the rule's first bytes are;
- * on a finding it emits and returns where the scan goes on (past i), else 0. */
+/* Each matcher looks at position i, where the rule's first bytes are; on a
+ * finding it emits. It returns where the scan goes on (past i), or 0 for
+ * the next byte. */
 
 /* A backslash escape is stepped over whole, so that nothing starts or
  * ends in its middle. */
@@ -323,9 +325,10 @@ static int phone_shape(const char *t, const struct phone *p, int k)
 	char seps = 0;   /* the one separator used, or '*' when mixed */
 	unsigned char first = (unsigned char)t[p->start[0]];
 
+	/* The gap after a parenthesis is its own: "(202) 555-0143". */
 	for (int g = 0; g < k; g++) {
 		digits += p->len[g];
-		if (g > 0 && p->sep[g] != ')')
+		if (g > 0 && !p->paren[g - 1])
 			seps = seps == 0 || seps == p->sep[g] ? p->sep[g] : '*';
 	}
 	if (digits < 7 || digits > 15)
@@ -335,7 +338,7 @@ static int phone_shape(const char *t, const struct phone *p, int k)
 		return first != '0';
 	/* An area code in parentheses: (202) 555-0143, (020) 7946 0958. */
 	if (p->paren[0])
-		return k >= 2 && p->len[0] >= 2 && p->len[0] <= 5 && seps != '.' && seps != '*';
+		return k >= 2 && p->len[0] >= 2 && p->len[0] <= 5 && seps != '.' && seps != '*' && p->sep[1] != '.';
 	/* National with a trunk 0: 020 7946 0958, 07700 900123, 0121-496-0000. */
 	if (first == '0') {
 		if (k < 2 || digits < 9 || digits > 12 || p->len[0] > 5 || (seps != ' ' && seps != '-'))
@@ -355,21 +358,23 @@ static int phone_shape(const char *t, const struct phone *p, int k)
 	return 0;
 }
 
-/* A phone number starting at i (a digit, '+' or '('). */
+/* A phone number starting at i (a digit, '+' or '('). Where none starts at
+ * a digit, the scan goes on after its run: no number starts inside one. */
 static size_t match_phone(struct scan *sc, size_t i)
 {
 	const char *t = sc->t;
-	size_t n = sc->n, j = i, digits = 0;
-	struct phone p = { 0 };
+	size_t n = sc->n, j = i, digits = 0, skip = i + 1;
+	struct phone p;
 
+	while (is_digit((unsigned char)t[i]) && skip < n && is_digit((unsigned char)t[skip]))
+		skip++;
 	if (i > 0 && i != sc->esc_end && !phone_starts((unsigned char)t[i - 1]))
-		return 0;
-	if (t[j] == '+') {
-		p.plus = 1;
-		j++;
-	}
+		return skip;
+	p.plus = t[j] == '+';
+	p.ngroups = 0;
+	j += (size_t)p.plus;
 	while (p.ngroups < PHONE_GROUPS && j < n && digits <= 15) {
-		int g = p.ngroups;
+		int g = p.ngroups, paren;
 		size_t d;
 		char sep = 0;
 
@@ -385,20 +390,17 @@ static size_t match_phone(struct scan *sc, size_t i)
 				break;
 			}
 		}
-		if (t[j] == '(') {
-			p.paren[g] = 1;
-			j++;
-		}
+		paren = t[j] == '(';
+		j += (size_t)paren;
 		for (d = 0; j + d < n && is_digit((unsigned char)t[j + d]); d++)
 			;
-		if (d == 0 || (p.paren[g] && (j + d >= n || t[j + d] != ')'))) {
-			p.paren[g] = 0;
+		if (d == 0 || (paren && (j + d >= n || t[j + d] != ')')))
 			break;
-		}
 		p.start[g] = j;
 		p.len[g] = d;
 		p.sep[g] = sep;
-		j += d + (size_t)p.paren[g];
+		p.paren[g] = paren;
+		j += d + (size_t)paren;
 		p.end[g] = j;
 		digits += d;
 		p.ngroups++;
@@ -413,7 +415,7 @@ static size_t match_phone(struct scan *sc, size_t i)
 			return p.end[k - 1];
 		}
 	}
-	return 0;
+	return skip;
 }
 
 /* A credential after "Bearer ". Words of prose ("missing bearer token")

@@ -13,7 +13,7 @@ SENTIA_PACKAGES=(
 	libfcgi-dev libfcgi-bin libpq-dev libhiredis-dev libjson-c-dev
 	libjwt-gnutls-dev libgnutls28-dev check
 	postgresql postgresql-client redis-server redis-tools nginx-light
-	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2 shellcheck
+	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2 shellcheck openssl xxd
 )
 
 say() { printf '==> %s\n' "$*" >&2; }

@@ -96,8 +96,30 @@ test_security_session_tokens() {
 	head -c 100000 /dev/zero | tr '\0' 'a' >"$RUN_DIR/big.tok"
 	REQ_AUTH="Bearer $(cat "$RUN_DIR/big.tok")" req GET "$BASE_URL/api/imports"
 	check "a 100 KB token is refused (401, or 4xx from the web server)" test "$CODE" -ge 400 -a "$CODE" -lt 500
+	# A JWKS with two keys, as while Clerk rotates them: either signs.
+	openssl genrsa -out "$RUN_DIR/jwt2.key" 2048 2>/dev/null
+	printf '{"keys":[%s,%s]}' "$(jwk k1 "$RUN_DIR/jwt.key")" "$(jwk k2 "$RUN_DIR/jwt2.key")" >"$RUN_DIR/jwks.json"
+	CLERK_JWKS_FILE=$RUN_DIR/jwks.json CLERK_ISSUER=https://clerk.test restart_api
+	unlock
+	REQ_AUTH="Bearer $(mkjwt '{"alg":"RS256","kid":"k1"}' "$(claims viewer)")" req GET "$BASE_URL/api/imports"
+	eq "JWKS: a token by the first key" 200 "$CODE"
+	REQ_AUTH="Bearer $(mkjwt '{"alg":"RS256","kid":"k2"}' "$(claims viewer)" "$RUN_DIR/jwt2.key")" req GET "$BASE_URL/api/imports"
+	eq "JWKS: a token by the second key" 200 "$CODE"
+	REQ_AUTH="Bearer $(mkjwt '{"alg":"RS256","kid":"k2"}' "$(claims viewer)")" req GET "$BASE_URL/api/imports"
+	eq "JWKS: a kid naming the other key is refused" 401 "$CODE"
+	unlock
+	REQ_AUTH="Bearer $(mkjwt '{"alg":"RS256","kid":"k9"}' "$(claims viewer)")" req GET "$BASE_URL/api/imports"
+	eq "JWKS: an unknown kid is refused" 401 "$CODE"
+	check "saying so" grep -q "signing key is unknown" "$BODY"
 	unlock
 	restart_api
+}
+
+# jwk KID PRIVATE-KEY: the public half as a JWK (n and e in base64url).
+jwk() {
+	local n
+	n=$(openssl rsa -in "$2" -noout -modulus 2>/dev/null | cut -d= -f2 | xxd -r -p | b64url)
+	printf '{"kty":"RSA","kid":"%s","use":"sig","alg":"RS256","n":"%s","e":"AQAB"}' "$1" "$n"
 }
 
 test_security_lockout() {
