@@ -624,23 +624,39 @@ static size_t match_field(struct scan *sc, size_t i)
 	return ve;
 }
 
-/* The rules, as bits: which bytes may start one (first[]) and which bytes
- * may follow that first byte (second[]); rules in ANY_SECOND accept any.
- * Together they skip almost every byte of an ordinary line with two loads. */
+/* The rules, by number, and as bits: which bytes may start one (first[])
+ * and which bytes may follow that first byte (second[]); rules in
+ * R_ANY_SECOND accept any. Together they pass over almost every byte of an
+ * ordinary line with one or two loads. */
 enum {
-	R_ESC = 1 << 0,
-	R_AT = 1 << 1,
-	R_PCT = 1 << 2,
-	R_PHONE = 1 << 3,
-	R_BEARER = 1 << 4,
-	R_KEY = 1 << 5,
-	R_JWT = 1 << 6,
-	R_PA = 1 << 7,   /* password, passwd */
-	R_SE = 1 << 8,   /* secret */
-	R_TO = 1 << 9,   /* token */
-	R_AP = 1 << 10,  /* api_key, apikey, api-key */
-	R_AU = 1 << 11,  /* authorization */
-	R_FIELD = R_PA | R_SE | R_TO | R_AP | R_AU,
+	B_ESC,
+	B_AT,
+	B_PCT,
+	B_PHONE,
+	B_BEARER,
+	B_KEY,
+	B_JWT,
+	B_PA,   /* password, passwd */
+	B_SE,   /* secret */
+	B_TO,   /* token */
+	B_AP,   /* api_key, apikey, api-key */
+	B_AU,   /* authorization */
+	B__MAX
+};
+
+enum {
+	R_ESC = 1 << B_ESC,
+	R_AT = 1 << B_AT,
+	R_PCT = 1 << B_PCT,
+	R_PHONE = 1 << B_PHONE,
+	R_BEARER = 1 << B_BEARER,
+	R_KEY = 1 << B_KEY,
+	R_JWT = 1 << B_JWT,
+	R_PA = 1 << B_PA,
+	R_SE = 1 << B_SE,
+	R_TO = 1 << B_TO,
+	R_AP = 1 << B_AP,
+	R_AU = 1 << B_AU,
 	R_ANY_SECOND = R_ESC | R_AT | R_PHONE,
 };
 
@@ -668,19 +684,20 @@ static const unsigned short second[256] = {
 	['u'] = R_AU, ['U'] = R_AU,
 };
 
-/* Each rule's matcher, tried in this order at a byte whose bits say so. */
-static const struct rule {
-	unsigned bits;
-	size_t (*match)(struct scan *sc, size_t i);
-} rules[] = {
-	{ R_ESC, match_escape },
-	{ R_AT, match_at },
-	{ R_PCT, match_pct },
-	{ R_PHONE, match_phone },
-	{ R_BEARER, match_bearer },
-	{ R_KEY, match_key },
-	{ R_JWT, match_jwt },
-	{ R_FIELD, match_field },
+/* Each rule's matcher, tried in this order where several may start. */
+static size_t (*const rules[B__MAX])(struct scan *sc, size_t i) = {
+	[B_ESC] = match_escape,
+	[B_AT] = match_at,
+	[B_PCT] = match_pct,
+	[B_PHONE] = match_phone,
+	[B_BEARER] = match_bearer,
+	[B_KEY] = match_key,
+	[B_JWT] = match_jwt,
+	[B_PA] = match_field,
+	[B_SE] = match_field,
+	[B_TO] = match_field,
+	[B_AP] = match_field,
+	[B_AU] = match_field,
 };
 
 int redact_append(struct buf *out, const char *text, size_t len, const struct redact_opts *o)
@@ -691,13 +708,16 @@ int redact_append(struct buf *out, const char *text, size_t len, const struct re
 	if (o == NULL || !o->enabled)
 		return buf_append(out, text, len) < 0 ? -1 : 0;
 	while (i < len) {
-		unsigned next = i + 1 < len ? (unsigned char)text[i + 1] : 0;
-		unsigned m = first[(unsigned char)text[i]] & (second[next] | R_ANY_SECOND);
+		unsigned m = first[(unsigned char)text[i]];
 		size_t e = 0;
 
-		for (size_t r = 0; m != 0 && e == 0 && r < sizeof rules / sizeof rules[0]; r++)
-			if (m & rules[r].bits)
-				e = rules[r].match(&sc, i);
+		if (m == 0) {
+			i++;
+			continue;
+		}
+		m &= second[i + 1 < len ? (unsigned char)text[i + 1] : 0] | R_ANY_SECOND;
+		for (; m != 0 && e == 0; m &= m - 1)
+			e = rules[__builtin_ctz(m)](&sc, i);
 		i = e > i ? e : i + 1;
 	}
 	if (buf_append(out, text + sc.copied, len - sc.copied) < 0 || sc.oom)

@@ -245,3 +245,18 @@ test_security_sql_is_parameterised() {
 		"$SENTIA_TOP"/src/*.c "$SENTIA_TOP"/handlers/*.c | grep -v 'sql: constant' || true)
 	eq "no SQL is built by printf from input" "" "$hits"
 }
+
+test_security_pii_redaction() {
+	local lines
+	PII_REDACTION_ENABLED=true restart_api
+	REQ_AUTH='' req GET "$BASE_URL/api/alice.smith@example.com/+44%2020%207946%200958"
+	REQ_AUTH='' req GET "$BASE_URL/api/keys/sk_secretsecretsecretsecretsecretsecret99"
+	sleep 0.5
+	lines=$(tail -n 200 "$RUN_DIR/logs/api.log")
+	check "no e-mail address in the log" bash -c "! grep -q 'alice.smith@example.com' <<<'$lines'"
+	check "no API key in the log" bash -c "! grep -q 'sk_secretsecret' <<<'$lines'"
+	check "a marker where the address was" grep -q '\[email' <<<"$lines"
+	check "and where the key was" grep -q '\[key' <<<"$lines"
+	check "every line is still JSON" bash -c "tail -n 50 '$RUN_DIR/logs/api.log' | jq -e . >/dev/null"
+	restart_api
+}
