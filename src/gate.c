@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "template.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,28 +101,11 @@ static void maintenance_answer(struct app *app, struct request *req, struct resp
 
 	res_header(res, "Retry-After", "300");
 	if (accept != NULL && strstr(accept, "text/html") != NULL) {
-		struct buf page = BUF_INIT;
+		const struct template_var v[] = { { "message", app->gate.maintenance.message },
+		                                  { "request_id", req->request_id } };
 
-		buf_puts(&page, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		                "<title>Down for maintenance</title><style>body{font:16px/1.5 system-ui,sans-serif;"
-		                "max-width:36em;margin:4em auto;padding:0 1em;color:#222}h1{font-size:1.5em}</style>"
-		                "</head><body><h1>Down for maintenance</h1><p>");
-		/* The operator's message, escaped for HTML text. */
-		for (const char *p = app->gate.maintenance.message; *p != '\0'; p++) {
-			switch (*p) {
-			case '<': buf_puts(&page, "&lt;"); break;
-			case '>': buf_puts(&page, "&gt;"); break;
-			case '&': buf_puts(&page, "&amp;"); break;
-			case '"': buf_puts(&page, "&quot;"); break;
-			default: buf_putc(&page, *p);
-			}
-		}
-		buf_puts(&page, "</p></body></html>\n");
-		res_header(res, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-		res_body(res, 503, "text/html; charset=utf-8", page.data, page.len);
-		buf_free(&page);
-		return;
+		if (res_template(res, 503, "maintenance.html", v, 2) == 0)
+			return;
 	}
 	res_error(res, 503, "maintenance", app->gate.maintenance.message);
 }

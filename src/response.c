@@ -3,6 +3,7 @@
 #include "ac-config.h"
 
 #include "response.h"
+#include "template.h"
 #include "http.h"
 #include "log.h"
 
@@ -114,5 +115,23 @@ int res_has_header(const struct response *res, const char *name)
 		if (line != NULL)
 			line += 2;
 	}
+	return 0;
+}
+
+int res_template(struct response *res, int status, const char *name, const struct template_var *vars, size_t nvars)
+{
+	struct buf page = BUF_INIT, why = BUF_INIT;
+
+	if (template_render(name, vars, nvars, &page, &why) != 0) {
+		log_msg(LOG_ERROR, res->request_id, "template %s: %s", name, why.data != NULL ? why.data : "failed");
+		buf_free(&page);
+		buf_free(&why);
+		return -1;
+	}
+	/* Pages carry their style inline and load nothing else. */
+	res_header(res, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+	res_body(res, status, "text/html; charset=utf-8", page.data, page.len);
+	buf_free(&page);
+	buf_free(&why);
 	return 0;
 }

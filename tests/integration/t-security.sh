@@ -188,7 +188,8 @@ test_security_maintenance() {
 	eq "with the operator's message" "Back at five <b>sharp</b>" "$(jqb .error.message)"
 	check "and Retry-After" test -n "$(header Retry-After)"
 	req GET "$BASE_URL/api/imports" -H 'Accept: text/html'
-	check "browsers get the HTML page" grep -q "<h1>Down for maintenance</h1>" "$BODY"
+	check "browsers get the HTML page (templates/maintenance.html)" grep -q "<h1>Down for maintenance</h1>" "$BODY"
+	check "with a strict CSP" grep -q "default-src 'none'" <<<"$(header Content-Security-Policy)"
 	check "with the message escaped" grep -q "Back at five &lt;b&gt;sharp&lt;/b&gt;" "$BODY"
 	REQ_AUTH='' req GET "$BASE_URL/health"
 	eq "/health still answers" 200 "$CODE"

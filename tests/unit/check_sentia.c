@@ -24,6 +24,7 @@ static Suite *(*const suites[])(void) = {
 	response_suite,
 	router_suite,
 	strmap_suite,
+	template_suite,
 	value_suite,
 };
 
