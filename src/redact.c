@@ -86,7 +86,7 @@ static int is_b64url(unsigned char c)
 	return is_alnum(c) || c == '-' || c == '_';
 }
 
-/* Bytes of an RFC 6750 bearer token (trailing '=' padding is taken apart). */
+/* Bytes of an RFC 6750 bearer token, before its '=' padding. */
 static int is_token68(unsigned char c)
 {
 	return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
@@ -101,6 +101,14 @@ static int ci_eq(const char *p, size_t n, const char *word, size_t wlen)
 		if (lower((unsigned char)p[k]) != (unsigned char)word[k])
 			return 0;
 	return 1;
+}
+
+/* Whether n bytes at p are exactly word, in any case. */
+static int ci_word(const char *p, size_t n, const char *word)
+{
+	size_t wlen = strlen(word);
+
+	return n == wlen && ci_eq(p, n, word, wlen);
 }
 
 /* The end of the backslash escape at i: \uXXXX is six bytes, others two. */
@@ -132,8 +140,9 @@ static size_t scan_floor(const struct scan *sc)
 }
 
 /* Writes the first 12 hex digits of the HMAC-SHA-256 of the value under
- * the configured key. E-mail addresses are hashed in lower case and phone
- * numbers as their digits, so the spellings of one value agree. */
+ * the configured key. E-mail addresses are hashed in lower case with a
+ * plain '@', phone numbers as their digits, so the spellings of one value
+ * agree. */
 static int keyed_hash(const struct redact_opts *o, enum kind k, const char *v, size_t n, char hex[13])
 {
 	static const char digits[] = "0123456789abcdef";
@@ -144,10 +153,18 @@ static int keyed_hash(const struct redact_opts *o, enum kind k, const char *v, s
 	if ((k == K_EMAIL || k == K_PHONE) && n <= sizeof norm) {
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)v[i];
-			if (k == K_EMAIL)
+
+			if (k == K_PHONE) {
+				if (c == '%')
+					i += 2;   /* "%20", a space in a URL */
+				else if (is_digit(c))
+					norm[m++] = (char)c;
+			} else if (c == '%' && i + 2 < n && v[i + 1] == '4' && v[i + 2] == '0') {
+				norm[m++] = '@';
+				i += 2;
+			} else {
 				norm[m++] = (char)lower(c);
-			else if (is_digit(c))
-				norm[m++] = (char)c;
+			}
 		}
 		v = norm;
 		n = m;
@@ -253,7 +270,8 @@ static size_t url_password(struct scan *sc, size_t at)
 			return 0;
 		s--;
 	}
-	if (s < 3 || s <= lo || t[s - 1] != '/' || t[s - 2] != '/' || t[s - 3] != ':')
+	/* "://", or ":\/\/" as JSON encoders that escape slashes write it. */
+	if (!(s >= 3 && memcmp(t + s - 3, "://", 3) == 0) && !(s >= 5 && memcmp(t + s - 5, ":\\/\\/", 5) == 0))
 		return 0;
 	for (colon = s; colon < at && t[colon] != ':'; colon++)
 		;
@@ -263,6 +281,7 @@ static size_t url_password(struct scan *sc, size_t at)
 	return at + 1;
 }
 
+/* An '@': a URL's password before it, or an e-mail address around it. */
 static size_t match_at(struct scan *sc, size_t i)
 {
 	size_t e = url_password(sc, i);
@@ -291,21 +310,21 @@ struct phone {
 	int paren[PHONE_GROUPS];
 };
 
-/* Whether a number may end at e: not inside a word, and not followed by
- * more of a number, a time, a path or an address ("1.5", "10:30", "1-a"). */
+/* Whether a number may end at e: not inside a word or an address, and
+ * not followed by more of another number ("10:30", "1.5", "1,000"). */
 static int phone_ends(const char *t, size_t n, size_t e)
 {
-	unsigned char c;
+	unsigned char c, next;
 
 	if (e >= n)
 		return 1;
 	c = (unsigned char)t[e];
+	next = e + 1 < n ? (unsigned char)t[e + 1] : 0;
 	if (is_alnum(c) || c == '_')
 		return 0;
-	if ((c == '.' || c == '-' || c == ':' || c == '/' || c == ',' || c == '@' || c == '+') &&
-	    e + 1 < n && is_alnum((unsigned char)t[e + 1]))
+	if ((c == '.' || c == '-' || c == ':' || c == ',' || c == '+') && is_digit(next))
 		return 0;
-	return 1;
+	return !(c == '@' && is_alnum(next));
 }
 
 /* Whether a number may start after byte c: not inside a word, a path,
@@ -323,7 +342,7 @@ static int phone_shape(const char *t, const struct phone *p, int k)
 {
 	size_t digits = 0;
 	char seps = 0;   /* the one separator used, or '*' when mixed */
-	unsigned char first = (unsigned char)t[p->start[0]];
+	unsigned char lead = (unsigned char)t[p->start[0]];
 
 	/* The gap after a parenthesis is its own: "(202) 555-0143". */
 	for (int g = 0; g < k; g++) {
@@ -335,12 +354,12 @@ static int phone_shape(const char *t, const struct phone *p, int k)
 		return 0;
 	/* International: +44 20 7946 0958, +1-202-555-0143, +442079460958. */
 	if (p->plus)
-		return first != '0';
+		return lead != '0';
 	/* An area code in parentheses: (202) 555-0143, (020) 7946 0958. */
 	if (p->paren[0])
 		return k >= 2 && p->len[0] >= 2 && p->len[0] <= 5 && seps != '.' && seps != '*' && p->sep[1] != '.';
 	/* National with a trunk 0: 020 7946 0958, 07700 900123, 0121-496-0000. */
-	if (first == '0') {
+	if (lead == '0') {
 		if (k < 2 || digits < 9 || digits > 12 || p->len[0] > 5 || (seps != ' ' && seps != '-'))
 			return 0;
 		for (int g = 0; g < k; g++)
@@ -352,8 +371,8 @@ static int phone_shape(const char *t, const struct phone *p, int k)
 	if (seps == '*')
 		return 0;
 	if (k == 3 && p->len[0] == 3 && p->len[1] == 3 && p->len[2] == 4)
-		return first >= '2';
-	if (k == 4 && p->len[0] == 1 && first == '1' && p->len[1] == 3 && p->len[2] == 3 && p->len[3] == 4)
+		return lead >= '2';
+	if (k == 4 && p->len[0] == 1 && lead == '1' && p->len[1] == 3 && p->len[2] == 3 && p->len[3] == 4)
 		return (unsigned char)t[p->start[1]] >= '2';
 	return 0;
 }
@@ -368,7 +387,8 @@ static size_t match_phone(struct scan *sc, size_t i)
 
 	while (is_digit((unsigned char)t[i]) && skip < n && is_digit((unsigned char)t[skip]))
 		skip++;
-	if (i > 0 && i != sc->esc_end && !phone_starts((unsigned char)t[i - 1]))
+	/* A '+' is sign enough to start one in a path ("/users/+44..."). */
+	if (i > 0 && i != sc->esc_end && !phone_starts((unsigned char)t[i - 1]) && !(t[i] == '+' && t[i - 1] == '/'))
 		return skip;
 	p.plus = t[j] == '+';
 	p.ngroups = 0;
@@ -384,6 +404,9 @@ static size_t match_phone(struct scan *sc, size_t i)
 			if ((c == ' ' || c == '-' || c == '.') && (is_digit(next) || (c == ' ' && next == '('))) {
 				sep = (char)c;
 				j++;
+			} else if (c == '%' && next == '2' && j + 3 < n && t[j + 2] == '0' && is_digit((unsigned char)t[j + 3])) {
+				sep = ' ';   /* a space in a URL */
+				j += 3;
 			} else if (p.paren[g - 1] && is_digit(c)) {
 				sep = ')';
 			} else {
@@ -553,9 +576,8 @@ static size_t bare_end(const char *t, size_t n, size_t s)
 {
 	size_t j = bare_word_end(t, n, s);
 
-	if (j < n && t[j] == ' ' && (ci_eq(t + s, j - s, "basic", 5) || ci_eq(t + s, j - s, "bearer", 6) ||
-	                             ci_eq(t + s, j - s, "digest", 6) || ci_eq(t + s, j - s, "token", 5)) &&
-	    j - s <= 6) {
+	if (j < n && t[j] == ' ' && (ci_word(t + s, j - s, "basic") || ci_word(t + s, j - s, "bearer") ||
+	                             ci_word(t + s, j - s, "digest") || ci_word(t + s, j - s, "token"))) {
 		while (j < n && t[j] == ' ')
 			j++;
 		j = bare_word_end(t, n, j);
@@ -574,7 +596,8 @@ static size_t match_field(struct scan *sc, size_t i)
 	int depth = -1;   /* -1: an unquoted name; 0: "name"; 1: \"name\" */
 
 	for (w = 0; w < sizeof field_words / sizeof field_words[0]; w++)
-		if (ci_eq(t + i, n - i, field_words[w].word, field_words[w].len))
+		if (field_words[w].word[0] == lower((unsigned char)t[i]) &&
+		    ci_eq(t + i, n - i, field_words[w].word, field_words[w].len))
 			break;
 	if (w == sizeof field_words / sizeof field_words[0])
 		return 0;
@@ -624,8 +647,8 @@ static size_t match_field(struct scan *sc, size_t i)
 	return ve;
 }
 
-/* The rules, by number, and as bits: which bytes may start one (first[])
- * and which bytes may follow that first byte (second[]); rules in
+/* The rules, by number, and as bits: which bytes may start one (rule_first[])
+ * and which bytes may follow that first byte (rule_second[]); rules in
  * R_ANY_SECOND accept any. Together they pass over almost every byte of an
  * ordinary line with one or two loads. */
 enum {
@@ -660,7 +683,7 @@ enum {
 	R_ANY_SECOND = R_ESC | R_AT | R_PHONE,
 };
 
-static const unsigned short first[256] = {
+static const unsigned short rule_first[256] = {
 	['\\'] = R_ESC, ['@'] = R_AT, ['%'] = R_PCT,
 	['0'] = R_PHONE, ['1'] = R_PHONE, ['2'] = R_PHONE, ['3'] = R_PHONE, ['4'] = R_PHONE,
 	['5'] = R_PHONE, ['6'] = R_PHONE, ['7'] = R_PHONE, ['8'] = R_PHONE, ['9'] = R_PHONE,
@@ -673,7 +696,7 @@ static const unsigned short first[256] = {
 	['a'] = R_AP | R_AU, ['A'] = R_AP | R_AU,
 };
 
-static const unsigned short second[256] = {
+static const unsigned short rule_second[256] = {
 	['4'] = R_PCT,
 	['e'] = R_BEARER | R_SE, ['E'] = R_BEARER | R_SE,
 	['k'] = R_KEY,
@@ -707,15 +730,17 @@ int redact_append(struct buf *out, const char *text, size_t len, const struct re
 
 	if (o == NULL || !o->enabled)
 		return buf_append(out, text, len) < 0 ? -1 : 0;
+	/* One pass: a matcher runs only where this byte and the next may
+	 * start its rule; it copies the text before a finding as it goes. */
 	while (i < len) {
-		unsigned m = first[(unsigned char)text[i]];
+		unsigned m = rule_first[(unsigned char)text[i]];
 		size_t e = 0;
 
 		if (m == 0) {
 			i++;
 			continue;
 		}
-		m &= second[i + 1 < len ? (unsigned char)text[i + 1] : 0] | R_ANY_SECOND;
+		m &= rule_second[i + 1 < len ? (unsigned char)text[i + 1] : 0] | R_ANY_SECOND;
 		for (; m != 0 && e == 0; m &= m - 1)
 			e = rules[__builtin_ctz(m)](&sc, i);
 		i = e > i ? e : i + 1;

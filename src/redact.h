@@ -23,15 +23,18 @@ struct redact_opts {
  *   [phone]     7 to 15 digits in one of the usual written shapes: a leading
  *               +, an area code in parentheses, a national number starting
  *               with 0, or the North American 3-3-4; hashed as digits only.
- *               A bare run of digits is never a phone (sizes, ids, counts)
- *   [token]     the credential after "Bearer "
+ *               A bare run of digits is never a phone (sizes, ids, counts),
+ *               nor are dates, times, IPv4 addresses and versions
+ *   [token]     the credential after "Bearer " (prose such as "missing
+ *               bearer token" stays: a credential has 16 or more bytes, or
+ *               8 with a digit, a symbol or an inner capital)
  *   [key]       API keys: sk_ and 16 or more letters, digits or _
  *   [jwt]       JSON Web Tokens: three base64url segments, the first eyJ...
  *   [redacted]  the value of a field whose name contains password, passwd,
  *               secret, token, api_key, apikey, api-key or authorization:
- *               "name":"value" (also inside an escaped JSON string),
- *               name=value and name: value; and the password of a URL
- *               (scheme://user:password@host)
+ *               "name":"value" (string values only; also inside an escaped
+ *               JSON string), name=value and name: value; and the password
+ *               of a URL (scheme://user:password@host)
  *
  * Input is treated as a JSON line or plain text: a backslash escape is
  * never cut in half and markers contain no quote or backslash, so a valid

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 /* Until suites.h lists it. */
-Suite *redact_suite(void);
 
 static const struct redact_opts markers_only = { 1, NULL };
 
@@ -89,10 +88,13 @@ START_TEST(test_phone)
 	assert_redacts("call (202) 555-0143.", "call [phone].");
 	assert_redacts("call (202)555-0143", "call [phone]");
 	assert_redacts("call 020 7946 0958 at 10:00", "call [phone] at 10:00");
+	assert_redacts("call 020 7946 0958 10:00", "call [phone] 10:00");
+	assert_redacts("+44 20 7946 0958:ext", "[phone]:ext");
 	assert_redacts("phone=07700 900123", "phone=[phone]");
 	assert_redacts("tel:0121-496-0000", "tel:[phone]");
 	assert_redacts("202-555-0143 or 202.555.0143 or 1 202 555 0143", "[phone] or [phone] or [phone]");
 	assert_redacts("+442079460958", "[phone]");
+	assert_redacts("/api/users/+44%2020%207946%200958/x", "/api/users/[phone]/x");
 	assert_redacts("+44 (0)20 7946 0958", "[phone]");
 	assert_redacts("{\"msg\":\"x\\\"+33 1 23 45 67 89\\\"\"}", "{\"msg\":\"x\\\"[phone]\\\"\"}");
 	assert_redacts("{\"msg\":\"\\n020 7946 0958\\n\"}", "{\"msg\":\"\\n[phone]\\n\"}");
@@ -160,9 +162,13 @@ START_TEST(test_fields)
 	assert_redacts("token=abc123; secret=x\\\\y z", "token=[redacted]; secret=[redacted] z");
 	assert_redacts("user%5Bpassword%5D=a user[password]=b", "user%5Bpassword%5D=[redacted] user[password]=[redacted]");
 	assert_redacts("Authorization: Basic dXNlcjpwYXNz, next", "Authorization: [redacted], next");
+	assert_redacts("authorization: Bearer abc.def.ghi\\nX-Other: 1", "authorization: [redacted]\\nX-Other: 1");
+	assert_redacts("Authorization=Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", "Authorization=[redacted]");
 	assert_redacts("{\"msg\":\"password=\\\"a b\\\" ok\"}", "{\"msg\":\"password=\\\"[redacted]\\\" ok\"}");
 	assert_redacts("dsn postgres://sentia:s3cr%40t@db.internal:5432/sentia", "dsn postgres://sentia:[redacted]@db.internal:5432/sentia");
 	assert_redacts("redis://:pw@localhost:6379/0", "redis://:[redacted]@localhost:6379/0");
+	assert_redacts("{\"url\":\"redis:\\/\\/u:pw@cache\\/0\"}", "{\"url\":\"redis:\\/\\/u:[redacted]@cache\\/0\"}");
+	assert_unchanged("see https://example.com/users/x@y and http://host/a@b");
 	/* Not string values, empty values, and the words in prose stay. */
 	assert_unchanged("{\"token_count\":3,\"password\":null,\"secret\":\"\",\"tokens\":[1,2]}");
 	assert_unchanged("{\"msg\":\"password reset requested\",\"kind\":\"token\",\"note\":\"api_key\"}");
@@ -294,7 +300,9 @@ START_TEST(test_keyed_hash)
 	char *ak2 = keyed("alice@example.com", "k2");
 	char *p1 = keyed("+1-202-555-0143", "k1");
 	char *p2 = keyed("+1 202 555 0143", "k1");
+	char *p3 = keyed("+1%20202%20555%200143", "k1");
 	char *s = keyed("{\"password\":\"hunter2\"}", "k1");
+	char *pct = keyed("alice%40example.com", "k1");
 	unsigned char d[32];
 	char want[32];
 
@@ -303,12 +311,14 @@ START_TEST(test_keyed_hash)
 	snprintf(want, sizeof want, "[email:%02x%02x%02x%02x%02x%02x]", d[0], d[1], d[2], d[3], d[4], d[5]);
 	ck_assert_str_eq(a, want);
 	ck_assert_str_eq(a2, a);
+	ck_assert_str_eq(pct, a);
 	ck_assert_str_ne(b, a);
 	ck_assert_str_ne(ak2, a);
 	ck_assert_int_eq(strncmp(b, "[email:", 7), 0);
 	ck_assert_uint_eq(strlen(b), strlen(a));
 	ck_assert_int_eq(strncmp(p1, "[phone:", 7), 0);
 	ck_assert_str_eq(p1, p2);
+	ck_assert_str_eq(p1, p3);
 	ck_assert_int_eq(strncmp(s, "{\"password\":\"[redacted:", 23), 0);
 	ck_assert(is_json_object(s));
 	free(a);
@@ -317,7 +327,9 @@ START_TEST(test_keyed_hash)
 	free(ak2);
 	free(p1);
 	free(p2);
+	free(p3);
 	free(s);
+	free(pct);
 	/* An empty key means markers only. */
 	a = keyed("alice@example.com", "");
 	ck_assert_str_eq(a, "[email]");

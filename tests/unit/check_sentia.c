@@ -20,6 +20,7 @@ static Suite *(*const suites[])(void) = {
 	netacl_suite,
 	queue_suite,
 	ratelimit_suite,
+	redact_suite,
 	request_suite,
 	response_suite,
 	router_suite,

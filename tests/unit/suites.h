@@ -18,6 +18,7 @@ Suite *metrics_suite(void);
 Suite *netacl_suite(void);
 Suite *queue_suite(void);
 Suite *ratelimit_suite(void);
+Suite *redact_suite(void);
 Suite *request_suite(void);
 Suite *response_suite(void);
 Suite *router_suite(void);
