@@ -3,6 +3,7 @@
 
 #include "envfile.h"
 #include "config.h"
+#include "log.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -134,4 +135,20 @@ int envfile_config(struct config *c, const char *env_file, struct buf *errors)
 	nerr += config_load(c, envfile_getter, env_file != NULL ? &ef : NULL, errors);
 	envfile_free(&ef);
 	return nerr;
+}
+
+int envfile_config_logged(struct config *c, const char *env_file)
+{
+	struct buf errors = BUF_INIT;
+	int nerr = envfile_config(c, env_file, &errors);
+
+	if (nerr > 0) {
+		char *save = NULL;
+
+		for (char *line = strtok_r(errors.data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+			log_error("configuration: %s", line);
+		config_free(c);
+	}
+	buf_free(&errors);
+	return nerr > 0 ? -1 : 0;
 }

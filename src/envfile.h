@@ -32,5 +32,8 @@ struct config;
  * NULL) over the process's environment. Appends one line per problem to
  * errors and returns their number; c is always left freeable. */
 int envfile_config(struct config *c, const char *env_file, struct buf *errors);
+/* The same for a service: logs each problem on its own line, frees what
+ * was read when there are any, and returns -1 then, else 0. */
+int envfile_config_logged(struct config *c, const char *env_file);
 
 #endif

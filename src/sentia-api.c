@@ -41,17 +41,7 @@ static void usage(FILE *f)
  * Logs each problem on its own line and returns -1 when there are any. */
 static int load_config(struct config *cfg)
 {
-	struct buf errors = BUF_INIT;
-	int nerr = envfile_config(cfg, env_file, &errors);
-
-	if (nerr > 0) {
-		char *save = NULL;
-		for (char *line = strtok_r(errors.data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
-			log_error("configuration: %s", line);
-		config_free(cfg);
-	}
-	buf_free(&errors);
-	return nerr > 0 ? -1 : 0;
+	return envfile_config_logged(cfg, env_file);
 }
 
 /* Opens the socket spec names, logging why it cannot. A unix socket's

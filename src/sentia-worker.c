@@ -32,18 +32,7 @@ static void usage(FILE *f)
 /* Loads the configuration; logs each problem and returns -1 when any. */
 static int load_config(struct config *cfg)
 {
-	struct buf errors = BUF_INIT;
-	int nerr = envfile_config(cfg, env_file, &errors);
-
-	if (nerr > 0) {
-		char *save = NULL;
-
-		for (char *line = strtok_r(errors.data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
-			log_error("configuration: %s", line);
-		config_free(cfg);
-	}
-	buf_free(&errors);
-	return nerr > 0 ? -1 : 0;
+	return envfile_config_logged(cfg, env_file);
 }
 
 int main(int argc, char **argv)
