@@ -23,8 +23,9 @@ enum slot_state {
 	SLOT_STARTING,   /* forked, not yet accepting */
 	SLOT_IDLE,       /* waiting for a connection */
 	SLOT_BUSY,       /* serving a request */
-	SLOT_WORKING,    /* finishing work a request left (an import) after its response;
-	                    busy to the pool, but not held to the request timeout */
+	SLOT_WORKING,    /* doing the pool's periodic work between requests (refreshing
+	                    the scoreboard's copies); busy to the pool, not held to the
+	                    request timeout */
 };
 
 enum slot_kind {
