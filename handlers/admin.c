@@ -43,7 +43,7 @@ void admin_audit_log(struct request *req, struct response *res)
 		                    action.len ? action.data : NULL };
 
 		snprintf(l, sizeof l, "%ld", lim);
-		r = db_exec(&app->db, "SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), action,"
+		r = db_exec(&app->db, "SELECT id, " DB_ISO_TIME("at") ", action,"
 		                      " actor, role, remote_addr, method, route, target, outcome, request_id, detail"
 		                      " FROM audit_log WHERE ($2::bigint IS NULL OR id < $2::bigint)"
 		                      " AND ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR action = $4)"

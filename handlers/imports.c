@@ -14,20 +14,15 @@
 #include <string.h>
 #include <strings.h>
 
-/* The data-freshness objective: a source is fresh while its last
- * successful import is younger than this. */
-#define FRESHNESS_SLO_SECONDS 1800
 /* How many sources /metrics shows: the scoreboard's room for them. */
 #define STRINGIFY(x) #x
 #define TEXT_OF(x) STRINGIFY(x)
 #define SOURCES_LIMIT TEXT_OF(SB_MAX_SOURCES)
 
-/* Timestamps as JSON shows them: ISO 8601 in UTC, to the millisecond. */
-#define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
 /* Copies each data source's last success into the scoreboard, where
  * /metrics reads it without touching the database. */
-static void refresh_sources(struct app *app)
+void imports_refresh_sources(struct app *app)
 {
 	struct sb_sources *t = &app->sb->sources;
 	struct db_query q = { "SELECT name, extract(epoch FROM last_success_at)::bigint FROM data_sources"
@@ -44,25 +39,6 @@ static void refresh_sources(struct app *app)
 		sb_write_end(&t->lock, clock_mono_ms());
 	}
 	PQclear(r);
-}
-
-void app_idle(struct app *app)
-{
-	uint64_t now = clock_mono_ms();
-	uint64_t last = __atomic_load_n(&app->sb->periodic_ms, __ATOMIC_RELAXED);
-	/* One responder of the pool does it every few seconds; without a
-	 * connection open, rarely, so that an idle pool does not keep knocking
-	 * on a database that is down. The turn is taken whether the work then
-	 * succeeds or not: a failing query must never run on every request. */
-	uint64_t every = app->db.conn != NULL ? 5000 : 30000;
-
-	if (now - last < every || now - app->sb->start_ms < 1000
-	    || !__atomic_compare_exchange_n(&app->sb->periodic_ms, &last, now, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-		return;
-	if (app->slot != NULL)
-		scoreboard_set_state(app->slot, SLOT_WORKING);
-	refresh_sources(app);
-	queues_refresh_metrics(app);
 }
 
 /* A positive integer from text, or 0. */
@@ -98,7 +74,7 @@ static void unavailable(struct response *res, struct app *app)
 #define IMPORT_COLUMNS \
 	"i.id, i.type, s.name, i.format, i.mode, i.status, i.rows_read, i.rows_loaded, i.rows_rejected," \
 	" i.rows_inserted, i.rows_updated, i.errors_stored, i.document_bytes, i.document_sha256, i.attempts," \
-	" i.error, " ISO("i.accepted_at") ", " ISO("i.started_at") ", " ISO("i.finished_at") "," \
+	" i.error, " DB_ISO_TIME("i.accepted_at") ", " DB_ISO_TIME("i.started_at") ", " DB_ISO_TIME("i.finished_at") "," \
 	" (extract(epoch FROM i.finished_at - i.started_at) * 1000)::bigint, i.idempotency_key"
 
 /* One import as the API shows it, from a row of IMPORT_COLUMNS. */
@@ -505,9 +481,9 @@ void data_sources_list(struct request *req, struct response *res)
 	struct json_object *o, *arr;
 	PGresult *r;
 
-	r = db_exec(&app->db, "SELECT s.name, s.kind, " ISO("s.created_at") ", " ISO("s.last_import_at") ", "
-	                      ISO("s.last_success_at") ", extract(epoch FROM now() - s.last_success_at)::bigint,"
-	                      " s.last_error, " ISO("s.last_error_at") ","
+	r = db_exec(&app->db, "SELECT s.name, s.kind, " DB_ISO_TIME("s.created_at") ", " DB_ISO_TIME("s.last_import_at") ", "
+	                      DB_ISO_TIME("s.last_success_at") ", extract(epoch FROM now() - s.last_success_at)::bigint,"
+	                      " s.last_error, " DB_ISO_TIME("s.last_error_at") ","
 	                      " (SELECT count(*) FROM imports i WHERE i.source_id = s.id)"
 	                      " FROM data_sources s ORDER BY s.name", 0, NULL);
 	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {

@@ -13,9 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
-#define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
 static void unavailable(struct response *res, const char *what, const char *why)
 {
@@ -34,12 +32,8 @@ void queues_status(struct request *req, struct response *res)
 {
 	struct app *app = req->app;
 	struct json_object *o = json_object_new_object(), *qs = json_object_new_array(), *ws = json_object_new_array();
-	struct timeval tv;
+	uint64_t now_ms = clock_wall_ms();
 	redisReply *r;
-	uint64_t now_ms;
-
-	gettimeofday(&tv, NULL);
-	now_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 	for (size_t i = 0; i < nqueues; i++) {
 		struct queue_counts c;
 		struct json_object *q;
@@ -104,8 +98,8 @@ static int respond_job(struct app *app, struct response *res, int status, int64_
 
 	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
 	r = db_exec(&app->db, "SELECT id, queue, type, payload::text, status, attempts, max_attempts, last_error, result::text,"
-	                      " worker, " ISO("enqueued_at") ", " ISO("started_at") ", " ISO("finished_at") ", "
-	                      ISO("next_run_at") " FROM jobs WHERE id = $1", 1, p);
+	                      " worker, " DB_ISO_TIME("enqueued_at") ", " DB_ISO_TIME("started_at") ", " DB_ISO_TIME("finished_at") ", "
+	                      DB_ISO_TIME("next_run_at") " FROM jobs WHERE id = $1", 1, p);
 	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		PQclear(r);
 		return -1;

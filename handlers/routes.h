@@ -26,10 +26,7 @@ void data_sources_list(struct request *req, struct response *res);
 void queues_status(struct request *req, struct response *res);
 void jobs_create(struct request *req, struct response *res);
 void jobs_get(struct request *req, struct response *res);
-/* Renders the queues' figures for /metrics into the scoreboard (the
- * pool's periodic work calls it). */
-struct app;
-void queues_refresh_metrics(struct app *app);
+
 
 /* handlers/admin.c: the audit log. */
 void admin_audit_log(struct request *req, struct response *res);

@@ -6,6 +6,7 @@
 #include "digest.h"
 #include "log.h"
 
+#include <errno.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <stdio.h>
@@ -35,23 +36,6 @@ const char *role_name(int role)
 	return role >= 0 && role < ROLE__MAX ? role_names[role] : "none";
 }
 
-/* Reads a whole file into a new string (the caller frees it), or NULL. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 20))
-		buf_append(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return b.data != NULL ? b.data : strdup("");
-}
-
 int auth_init(struct auth *a, const struct config *cfg, struct buf *why)
 {
 	size_t n = 0;
@@ -76,18 +60,18 @@ int auth_init(struct auth *a, const struct config *cfg, struct buf *why)
 	if (a->keys == NULL)
 		return -1;
 	if (cfg->clerk_jwks_file[0] != '\0') {
-		size_t len;
-		char *json = slurp(cfg->clerk_jwks_file, &len);
+		struct buf json = BUF_INIT;
 
-		if (json == NULL) {
-			buf_printf(why, "CLERK_JWKS_FILE: cannot read %s", cfg->clerk_jwks_file);
+		if (buf_read_file(&json, cfg->clerk_jwks_file, 1u << 20) != 0) {
+			buf_printf(why, "CLERK_JWKS_FILE: cannot read %s: %s", cfg->clerk_jwks_file, strerror(errno));
+			buf_free(&json);
 			return -1;
 		}
-		if (authjwt_keys_add_jwks(a->keys, json, len, why) != 0) {
-			free(json);
+		if (authjwt_keys_add_jwks(a->keys, json.data != NULL ? json.data : "", json.len, why) != 0) {
+			buf_free(&json);
 			return -1;
 		}
-		free(json);
+		buf_free(&json);
 	}
 	if (cfg->clerk_jwt_key[0] != '\0') {
 		/* An environment variable often carries the PEM's line breaks as

@@ -3,6 +3,7 @@
 
 #include "buf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,4 +169,30 @@ void buf_free(struct buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n, start = b->len;
+	int rc = 0;
+
+	if (f == NULL)
+		return -1;
+	while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (max > 0 && b->len - start + n > max) {
+			errno = EFBIG;
+			rc = -1;
+		} else if (buf_append(b, chunk, n) != 0) {
+			errno = ENOMEM;
+			rc = -1;
+		}
+	}
+	if (rc == 0 && ferror(f)) {
+		errno = EIO;
+		rc = -1;
+	}
+	fclose(f);
+	return rc;
 }

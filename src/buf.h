@@ -36,6 +36,9 @@ int buf_put_hex64(struct buf *b, unsigned long long v);
 /* Appends s as a JSON string literal, quotes included, escaping what
  * JSON requires and any control byte. */
 int buf_json_str(struct buf *b, const char *s);
+/* Appends a whole file, up to max bytes (0: no limit). Returns 0, or -1
+ * with errno set when it cannot be read or is larger than max. */
+int buf_read_file(struct buf *b, const char *path, size_t max);
 /* Empties the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 /* Releases the buffer's memory. */

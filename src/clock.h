@@ -20,6 +20,15 @@ static inline uint64_t clock_mono_ms(void)
 }
 
 /* Seconds since the epoch, with a fraction: for timestamps. */
+/* Milliseconds since the epoch, for times other hosts read (Redis scores,
+ * heartbeats). */
+static inline uint64_t clock_wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static inline double clock_wall(void)
 {
 	struct timespec ts;

@@ -29,6 +29,10 @@ PGconn *db_get(struct db *db);
  * may be an error result; NULL when the server could not be reached or did
  * not answer in time, in which case the connection is dropped. */
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params);
+/* SQL that shows a timestamptz column as JSON does: ISO 8601 in UTC, to
+ * the millisecond. */
+#define DB_ISO_TIME(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
 /* One statement and how to run it. */
 struct db_query {
 	const char *sql;

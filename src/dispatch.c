@@ -3,6 +3,7 @@
 #include "ac-config.h"
 
 #include "app.h"
+#include "clock.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -31,6 +32,25 @@ void app_init(struct app *app, const struct config *cfg, struct scoreboard *sb,
 	            cfg->dependency_retry_max_ms) < 0)
 		log_error("%s", app->kv.error);
 	gate_init(&app->gate, cfg);
+}
+
+void app_idle(struct app *app)
+{
+	uint64_t now = clock_mono_ms();
+	uint64_t last = __atomic_load_n(&app->sb->periodic_ms, __ATOMIC_RELAXED);
+	/* One responder of the pool does it every few seconds; without a
+	 * connection open, rarely, so that an idle pool does not keep knocking
+	 * on a database that is down. The turn is taken whether the work then
+	 * succeeds or not: a failing query must never run on every request. */
+	uint64_t every = app->db.conn != NULL ? 5000 : 30000;
+
+	if (now - last < every || now - app->sb->start_ms < 1000
+	    || !__atomic_compare_exchange_n(&app->sb->periodic_ms, &last, now, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return;
+	if (app->slot != NULL)
+		scoreboard_set_state(app->slot, SLOT_WORKING);
+	imports_refresh_sources(app);
+	queues_refresh_metrics(app);
 }
 
 void app_free(struct app *app)

@@ -80,19 +80,14 @@ next:
 int envfile_load(struct envfile *ef, const char *path, struct buf *errors)
 {
 	struct buf text = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "r");
 	int rc;
 
 	memset(ef, 0, sizeof *ef);
-	if (f == NULL) {
+	if (buf_read_file(&text, path, 0) != 0) {
 		buf_printf(errors, "%s: %s\n", path, strerror(errno));
+		buf_free(&text);
 		return 1;
 	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&text, chunk, n);
-	fclose(f);
 	rc = envfile_parse(ef, text.data != NULL ? text.data : "", errors);
 	buf_free(&text);
 	return rc;

@@ -190,8 +190,6 @@ int gate_check(struct app *app, struct request *req, struct response *res)
 		maintenance_answer(app, req, res);
 		return 1;
 	}
-	if (route->handler == NULL)
-		return 0;
 	if (route->flags & ROUTE_METRICS && !allowed(&app->gate.metrics_acl, req)) {
 		res_error(res, 403, "forbidden", "Metrics are not served to this address.");
 		return 1;

@@ -11,6 +11,10 @@
 #include "buf.h"
 #include "db.h"
 
+/* The data-freshness objective: a source is fresh while its last
+ * successful import is younger than this. */
+#define FRESHNESS_SLO_SECONDS 1800
+
 enum import_format { IMPORT_CSV, IMPORT_JSON };
 enum import_mode { IMPORT_ALL_OR_NOTHING, IMPORT_SKIP_INVALID };
 

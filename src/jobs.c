@@ -13,8 +13,6 @@
 #include <malloc.h>
 #endif
 
-/* The data-freshness objective, as the API states it. */
-#define FRESHNESS_SLO_SECONDS 1800
 
 static int64_t payload_int(struct json_object *p, const char *key, int64_t def)
 {

@@ -5,12 +5,12 @@
 #include "ac-config.h"
 
 #include "queue.h"
+#include "clock.h"
 #include "log.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 /* The defaults of the operations guide: imports get 2 attempts, the
  * computations 3. Visibility is well past the time limit, so a live worker
@@ -59,14 +59,6 @@ long queue_retry_delay(const struct queue_def *q, int attempts, double jitter)
 	if (jitter >= 1)
 		jitter = 0.999999;
 	return (long)((double)q->base_delay_ms * (double)(1L << doublings) * (0.5 + jitter));
-}
-
-static uint64_t wall_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 }
 
 int queue_publish(struct db *db, struct kv *kv, int64_t id, const struct queue_def *q)
@@ -152,7 +144,7 @@ int queue_move_due(struct db *db, struct kv *kv)
 	int moved = 0;
 	char now[24];
 
-	snprintf(now, sizeof now, "%llu", (unsigned long long)wall_ms());
+	snprintf(now, sizeof now, "%llu", (unsigned long long)clock_wall_ms());
 	for (size_t i = 0; i < nqueues; i++) {
 		char key[96];
 		redisReply *r;

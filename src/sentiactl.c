@@ -106,29 +106,6 @@ static int verb_migrate(struct ctl *ctl, int argc, char **argv)
 	return bad_usage("migrate");
 }
 
-/* Reads a whole file into b. */
-static int read_file(const char *path, struct buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL) {
-		fprintf(stderr, "sentiactl: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (buf_append(b, chunk, n) != 0)
-			break;
-	if (ferror(f)) {
-		fprintf(stderr, "sentiactl: %s: read error\n", path);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	return 0;
-}
-
 /* Accepts and processes one document, as the API would, and prints the
  * outcome. Returns 0 when every row loaded, 1 otherwise. */
 static int import_one(struct ctl *ctl, struct import_request *rq, int quiet)
@@ -214,8 +191,11 @@ static int verb_import(struct ctl *ctl, int argc, char **argv)
 	dot = strrchr(path, '.');
 	rq.format = dot != NULL && strcmp(dot, ".json") == 0 ? IMPORT_JSON : IMPORT_CSV;
 	rq.content_type = rq.format == IMPORT_JSON ? "application/json" : "text/csv";
-	if (read_file(path, &doc) != 0)
+	if (buf_read_file(&doc, path, 0) != 0) {
+		fprintf(stderr, "sentiactl: %s: %s\n", path, strerror(errno));
+		buf_free(&doc);
 		return 1;
+	}
 	rq.data = doc.data != NULL ? doc.data : "";
 	rq.len = doc.len;
 	rc = import_one(ctl, &rq, 0);

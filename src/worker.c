@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,14 +44,6 @@ struct worker {
 	int lease;                   /* holds the scheduler lease */
 	long jobs;
 };
-
-static uint64_t wall_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-}
 
 void worker_limits(const struct config *cfg, struct pool_limits *out)
 {
@@ -127,7 +118,7 @@ static void job_failed(struct worker *w, const struct queue_def *q, const char *
 		const char *p[] = { idtext, why, ms };
 
 		snprintf(ms, sizeof ms, "%ld", delay);
-		snprintf(due, sizeof due, "%llu", (unsigned long long)(wall_ms() + (uint64_t)delay));
+		snprintf(due, sizeof due, "%llu", (unsigned long long)(clock_wall_ms() + (uint64_t)delay));
 		db_command(&w->db, "UPDATE jobs SET status = 'retrying', last_error = $2,"
 		                   " next_run_at = clock_timestamp() + $3 * interval '1 ms' WHERE id = $1", 3, p);
 		queue_key(q, ":delayed", key, sizeof key);
@@ -423,7 +414,7 @@ static void housekeeping(struct worker *w, uint64_t now)
 	redisReply *r;
 
 	w->next_house_ms = now + 1000;
-	snprintf(ms, sizeof ms, "%llu", (unsigned long long)wall_ms());
+	snprintf(ms, sizeof ms, "%llu", (unsigned long long)clock_wall_ms());
 	r = kv_command(&w->kv, "HSET %s %s %s", QUEUE_WORKERS_KEY, w->id, ms);
 	freeReplyObject(r);
 	if (r == NULL)
