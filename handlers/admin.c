@@ -50,9 +50,8 @@ void admin_audit_log(struct request *req, struct response *res)
 		                      " ORDER BY id DESC LIMIT $1::int", 4, p);
 	}
 	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		res_unavailable(res, "PostgreSQL", r != NULL ? PQresultErrorMessage(r) : req->app->db.error);
 		PQclear(r);
-		res_header(res, "Retry-After", "5");
-		res_error(res, 503, "database_unavailable", "The database is unavailable; try again shortly.");
 		goto out;
 	}
 	o = json_object_new_object();

@@ -64,13 +64,6 @@ static void add_col(struct json_object *o, const char *name, PGresult *r, int ro
 	json_object_object_add(o, name, v);
 }
 
-static void unavailable(struct response *res, struct app *app)
-{
-	log_warn("imports: PostgreSQL: %s", app->db.error);
-	res_header(res, "Retry-After", "5");
-	res_error(res, 503, "database_unavailable", "The database is unavailable; try again shortly.");
-}
-
 #define IMPORT_COLUMNS \
 	"i.id, i.type, s.name, i.format, i.mode, i.status, i.rows_read, i.rows_loaded, i.rows_rejected," \
 	" i.rows_inserted, i.rows_updated, i.errors_stored, i.document_bytes, i.document_sha256, i.attempts," \
@@ -313,7 +306,7 @@ void imports_create(struct request *req, struct response *res)
 		res_header(res, "Location", location);
 		res_header(res, "Idempotent-Replayed", "true");
 		if (respond_import(app, res, 202, id) != 0)
-			unavailable(res, app);
+			res_unavailable(res, "PostgreSQL", app->db.error);
 		break;
 	case IMPORT_KEY_CONFLICT:
 		res_error(res, 422, "idempotency_key_reused",
@@ -321,7 +314,7 @@ void imports_create(struct request *req, struct response *res)
 		break;
 	case IMPORT_UNAVAILABLE:
 	default:
-		unavailable(res, app);
+		res_unavailable(res, "PostgreSQL", app->db.error);
 		break;
 	}
 out:
@@ -341,7 +334,7 @@ void imports_get(struct request *req, struct response *res)
 		return;
 	}
 	if (respond_import(req->app, res, 200, id) != 0)
-		unavailable(res, req->app);
+		res_unavailable(res, "PostgreSQL", req->app->db.error);
 }
 
 /* Reads an optional positive integer query parameter into *v (default
@@ -402,7 +395,7 @@ void imports_errors(struct request *req, struct response *res)
 	                      " WHERE i.id = $1 ORDER BY e.id LIMIT $3", 3, p);
 	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		PQclear(r);
-		unavailable(res, app);
+		res_unavailable(res, "PostgreSQL", app->db.error);
 		return;
 	}
 	if (PQntuples(r) == 0) {
@@ -451,7 +444,7 @@ void imports_list(struct request *req, struct response *res)
 	                      " WHERE i.id < $1 ORDER BY i.id DESC LIMIT $2", 2, p);
 	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		PQclear(r);
-		unavailable(res, app);
+		res_unavailable(res, "PostgreSQL", app->db.error);
 		return;
 	}
 	o = json_object_new_object();
@@ -488,7 +481,7 @@ void data_sources_list(struct request *req, struct response *res)
 	                      " FROM data_sources s ORDER BY s.name", 0, NULL);
 	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		PQclear(r);
-		unavailable(res, app);
+		res_unavailable(res, "PostgreSQL", app->db.error);
 		return;
 	}
 	o = json_object_new_object();

@@ -15,16 +15,6 @@
 #include <string.h>
 
 
-static void unavailable(struct response *res, const char *what, const char *why)
-{
-	char msg[200];
-
-	log_warn("queues: %s: %s", what, why);
-	snprintf(msg, sizeof msg, "%s is unavailable; try again shortly.", what);
-	res_header(res, "Retry-After", "5");
-	res_error(res, 503, strcmp(what, "Redis") == 0 ? "redis_unavailable" : "database_unavailable", msg);
-}
-
 /* GET /api/queues/status: per queue, what waits, runs, waits to retry and
  * died; what finished in the last hour; the oldest wait; and the workers
  * seen with their last heartbeat. */
@@ -43,9 +33,9 @@ void queues_status(struct request *req, struct response *res)
 			json_object_put(qs);
 			json_object_put(ws);
 			if (app->kv.ctx == NULL)
-				unavailable(res, "Redis", app->kv.error);
+				res_unavailable(res, "Redis", app->kv.error);
 			else
-				unavailable(res, "The database", app->db.error);
+				res_unavailable(res, "PostgreSQL", app->db.error);
 			return;
 		}
 		q = json_object_new_object();
@@ -85,8 +75,7 @@ void queues_status(struct request *req, struct response *res)
 	res_json(res, 200, o);
 }
 
-/* One job as the API shows it. */
-static int respond_job(struct app *app, struct response *res, int status, int64_t id)
+int jobs_respond(struct app *app, struct response *res, int status, int64_t id)
 {
 	char idtext[24];
 	const char *p[] = { idtext };
@@ -160,13 +149,13 @@ void jobs_create(struct request *req, struct response *res)
 	}
 	if (queue_enqueue(&app->db, &app->kv, type->queue, type->name,
 	                  p != NULL ? json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN) : "{}", NULL, &id, &created) != 0) {
-		unavailable(res, "The database", app->db.error);
+		res_unavailable(res, "PostgreSQL", app->db.error);
 		goto out;
 	}
 	snprintf(location, sizeof location, "/api/jobs/%lld", (long long)id);
 	res_header(res, "Location", location);
-	if (respond_job(app, res, 202, id) != 0)
-		unavailable(res, "The database", app->db.error);
+	if (jobs_respond(app, res, 202, id) != 0)
+		res_unavailable(res, "PostgreSQL", app->db.error);
 out:
 	json_object_put(body);
 }
@@ -182,8 +171,8 @@ void jobs_get(struct request *req, struct response *res)
 		res_error(res, 400, "invalid_id", "A job id is a positive whole number.");
 		return;
 	}
-	if (respond_job(req->app, res, 200, id) != 0)
-		unavailable(res, "The database", req->app->db.error);
+	if (jobs_respond(req->app, res, 200, id) != 0)
+		res_unavailable(res, "PostgreSQL", req->app->db.error);
 }
 
 /* Appends one histogram of job run times for a queue, from the counters

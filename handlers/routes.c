@@ -26,6 +26,14 @@ const struct route routes[] = {
 	{ HTTP_POST, "/api/jobs",                jobs_create,       ROLE_ADMIN,    RATE_DEFAULT, 0 },
 	{ HTTP_GET,  "/api/jobs/{id}",           jobs_get,          ROLE_VIEWER,   RATE_DEFAULT, 0 },
 
+	/* Working capital and the inventory policy. */
+	{ HTTP_GET,  "/api/working-capital",           wcap_get,         ROLE_VIEWER,  RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/working-capital/history",   wcap_history,     ROLE_VIEWER,  RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/working-capital/ageing",    wcap_ageing_get,  ROLE_VIEWER,  RATE_DEFAULT, 0 },
+	{ HTTP_POST, "/api/working-capital/recompute", wcap_recompute,   ROLE_ANALYST, RATE_DEFAULT, 0 },
+	{ HTTP_POST, "/api/working-capital/scenarios", wcap_scenarios,   ROLE_ANALYST, RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/inventory/policy",          inventory_policy, ROLE_VIEWER,  RATE_DEFAULT, 0 },
+
 	/* Administration. */
 	{ HTTP_GET,  "/api/admin/audit-log",     admin_audit_log,   ROLE_ADMIN,    RATE_AUTH_SENSITIVE, 0 },
 };

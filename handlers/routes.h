@@ -3,6 +3,7 @@
 #define SENTIA_ROUTES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "router.h"
 
@@ -26,7 +27,18 @@ void data_sources_list(struct request *req, struct response *res);
 void queues_status(struct request *req, struct response *res);
 void jobs_create(struct request *req, struct response *res);
 void jobs_get(struct request *req, struct response *res);
+/* Answers with job id's record and this status; 0, or -1 when the
+ * database failed (nothing is set then). */
+struct app;
+int jobs_respond(struct app *app, struct response *res, int status, int64_t id);
 
+/* handlers/wcap.c: working capital; handlers/inventory.c: inventory policy. */
+void wcap_get(struct request *req, struct response *res);
+void wcap_history(struct request *req, struct response *res);
+void wcap_ageing_get(struct request *req, struct response *res);
+void wcap_recompute(struct request *req, struct response *res);
+void wcap_scenarios(struct request *req, struct response *res);
+void inventory_policy(struct request *req, struct response *res);
 
 /* handlers/admin.c: the audit log. */
 void admin_audit_log(struct request *req, struct response *res);

@@ -42,9 +42,11 @@ void app_idle(struct app *app);
 
 /* The periodic work's parts, from the handlers that own the data: copying
  * each data source's last success (handlers/imports.c) and the queues'
- * figures (handlers/queues.c) into the scoreboard for /metrics. */
+ * figures (handlers/queues.c) into the scoreboard for /metrics ... */
 void imports_refresh_sources(struct app *app);
 void queues_refresh_metrics(struct app *app);
+/* ... and the newest working-capital snapshot's time (handlers/wcap.c). */
+void wcap_refresh_metrics(struct app *app);
 
 /* Serves one parsed request: routes it, checks every precondition, runs
  * the handler. Always leaves a status in res. */

@@ -143,6 +143,14 @@ const struct cfg_var config_vars[] = {
 	  "Keep e-mail addresses, phone numbers, tokens, keys and secrets out of log lines: true, false, or auto (on in production and staging)." },
 	{ "PII_HASH_KEY", NULL, CFG_STRING, OFF(pii_hash_key), "", 0, 0, NULL, NULL, 1,
 	  "With it, redacted values become a keyed hash (so one user's lines can be correlated); without, a marker." },
+	{ "WORKING_CAPITAL_WINDOW_DAYS", NULL, CFG_INT, OFF(wc_window_days), "90", 1, 3660, NULL, NULL, 1,
+	  "The trailing window (days) of the working-capital snapshots the scheduler computes." },
+	{ "INVENTORY_SERVICE_LEVEL", NULL, CFG_INT, OFF(inventory_service_level), "95", 50, 99, NULL, NULL, 1,
+	  "The cycle service level (percent) inventory policies aim for, unless a request names another." },
+	{ "ENABLE_CACHE", NULL, CFG_ENUM, OFF(enable_cache), "auto", 0, 0, switch_choices, NULL, 1,
+	  "Cache the expensive reads in Redis: true, false, or auto (on in production and staging)." },
+	{ "CACHE_TTL_SECONDS", NULL, CFG_INT, OFF(cache_ttl_seconds), "3600", 1, 86400, NULL, NULL, 1,
+	  "Longest life of a cached read; a new import or snapshot makes it obsolete at once." },
 };
 
 const size_t config_nvars = sizeof config_vars / sizeof config_vars[0];

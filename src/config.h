@@ -74,6 +74,10 @@ struct config {
 	char *maintenance_allowed_ips;
 	int pii_redaction;        /* enum config_switch */
 	char *pii_hash_key;
+	long wc_window_days;
+	long inventory_service_level;  /* percent */
+	int enable_cache;         /* enum config_switch */
+	long cache_ttl_seconds;
 };
 
 /* The values of a security switch; "auto" is on in production and staging. */

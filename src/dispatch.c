@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "clock.h"
+#include "digest.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -51,6 +52,7 @@ void app_idle(struct app *app)
 		scoreboard_set_state(app->slot, SLOT_WORKING);
 	imports_refresh_sources(app);
 	queues_refresh_metrics(app);
+	wcap_refresh_metrics(app);
 }
 
 void app_free(struct app *app)
@@ -67,12 +69,63 @@ static int method_has_body(enum http_method m)
 
 static void route_and_serve(struct app *app, struct request *req, struct response *res);
 
+/* Whether an If-None-Match value (a list of entity tags, or "*") names
+ * tag. The comparison is weak, as RFC 9110 asks for GET: W/ is ignored. */
+static int etag_listed(const char *header, const char *tag)
+{
+	const char *p = header;
+	size_t n = strlen(tag);
+
+	while (*p != '\0') {
+		const char *start;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		start = p;
+		while (*p != '\0' && *p != ',')
+			p++;
+		while (p > start && (p[-1] == ' ' || p[-1] == '\t'))
+			p--;
+		if ((size_t)(p - start) == n && memcmp(start, tag, n) == 0)
+			return 1;
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
+	return 0;
+}
+
+/* Gives every successful JSON answer to a GET an entity tag made from its
+ * body, and turns it into a 304 without a body when the client already
+ * holds that tag. */
+static void etag_finish(const struct request *req, struct response *res)
+{
+	const char *inm;
+	char hex[65], tag[40];
+
+	if ((req->method != HTTP_GET && req->method != HTTP_HEAD) || res->status != 200 || res->content_type == NULL
+	    || strcmp(res->content_type, "application/json") != 0)
+		return;
+	digest_sha256_hex(res->body.data != NULL ? res->body.data : "", res->body.len, hex);
+	snprintf(tag, sizeof tag, "\"%.32s\"", hex);
+	res_header(res, "ETag", tag);
+	inm = request_header(req, "If-None-Match");
+	if (inm != NULL && etag_listed(inm, tag)) {
+		res->status = 304;
+		buf_reset(&res->body);
+	}
+}
+
 void dispatch(struct app *app, struct request *req, struct response *res)
 {
 	req->app = app;
 	req->identity.role = ROLE_NONE;
 	snprintf(req->identity.actor, sizeof req->identity.actor, "anonymous");
 	route_and_serve(app, req, res);
+	etag_finish(req, res);
 	gate_finish(app, req, res);
 }
 

@@ -1,4 +1,4 @@
-/* import_types: the six import types, one table each: the columns a
+/* import_types: the seven import types, one table each: the columns a
  * document has, how each is checked, the natural key, and the SQL that
  * merges staged rows into the domain tables. */
 #include "ac-config.h"
@@ -82,6 +82,17 @@ static const struct import_column payable_cols[] = {
 	{ "paid_on", COL_DATE, COL_OPTIONAL | COL_EMPTY_OK, 0, 0 },
 };
 static const int payable_key[] = { P_REF };
+
+/* balance_sheet: date, cash, other_current_assets, other_current_liabilities
+ * (the current assets and liabilities beyond receivables, inventory and
+ * payables, in the base currency). */
+static const struct import_column balance_cols[] = {
+	{ "date", COL_DATE, 0, 0, 0 },
+	{ "cash", COL_DECIMAL, 0, 0, DEC_MAX * 10000 },
+	{ "other_current_assets", COL_DECIMAL, 0, 0, DEC_MAX * 10000 },
+	{ "other_current_liabilities", COL_DECIMAL, 0, 0, DEC_MAX * 10000 },
+};
+static const int balance_key[] = { 0 };
 
 /* Stock reserved for orders comes out of what is on hand. */
 static const char *inventory_check(const struct import_row *r, int *col)
@@ -187,6 +198,17 @@ const struct import_type import_types[] = {
 	  " WHERE (t.supplier, t.amount, t.currency, t.issued_on, t.due_on, t.paid_on)"
 	  " IS DISTINCT FROM (excluded.supplier, excluded.amount, excluded.currency, excluded.issued_on,"
 	  " excluded.due_on, excluded.paid_on)"
+	  " RETURNING (xmax = 0) AS inserted" },
+	{ "balance_sheet", balance_cols, N(balance_cols), balance_key, N(balance_key), NULL,
+	  "as_of date, cash numeric, other_current_assets numeric, other_current_liabilities numeric",
+	  "INSERT INTO balance_sheet AS t (as_of, cash, other_current_assets, other_current_liabilities, import_id)"
+	  " SELECT as_of, cash, other_current_assets, other_current_liabilities, $1 FROM import_stage"
+	  " ON CONFLICT (as_of) DO UPDATE SET cash = excluded.cash,"
+	  " other_current_assets = excluded.other_current_assets,"
+	  " other_current_liabilities = excluded.other_current_liabilities, import_id = excluded.import_id,"
+	  " updated_at = now()"
+	  " WHERE (t.cash, t.other_current_assets, t.other_current_liabilities)"
+	  " IS DISTINCT FROM (excluded.cash, excluded.other_current_assets, excluded.other_current_liabilities)"
 	  " RETURNING (xmax = 0) AS inserted" },
 };
 const size_t import_ntypes = N(import_types);

@@ -2,8 +2,12 @@
 #include "ac-config.h"
 
 #include "jobs.h"
+#include "civil.h"
 #include "import.h"
 #include "log.h"
+#include "queue.h"
+#include "value.h"
+#include "wcap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,38 @@ static int64_t payload_int(struct json_object *p, const char *key, int64_t def)
 	if (p == NULL || !json_object_object_get_ex(p, key, &v) || !json_object_is_type(v, json_type_int))
 		return def;
 	return json_object_get_int64(v);
+}
+
+/* After an import of finance or inventory data loaded rows, queues a
+ * working-capital recompute (once per import, however often this runs). */
+static int after_import(struct job_ctx *ctx, int64_t id)
+{
+	char idtext[24], key[64], payload[80];
+	const char *p[] = { idtext };
+	PGresult *r;
+	int64_t job;
+	int created, feeds = 0;
+
+	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+	r = db_exec(ctx->db, "SELECT 1 FROM imports WHERE id = $1 AND rows_loaded > 0"
+	                     " AND type IN ('sales', 'inventory', 'receivables', 'payables', 'balance_sheet')", 1, p);
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		buf_printf(&ctx->error, "PostgreSQL: %s", ctx->db->error[0] ? ctx->db->error : "unavailable");
+		return -1;
+	}
+	feeds = PQntuples(r) > 0;
+	PQclear(r);
+	if (!feeds)
+		return 0;
+	snprintf(key, sizeof key, "working-capital-after-import-%lld", (long long)id);
+	snprintf(payload, sizeof payload, "{\"reason\":\"import\",\"import_id\":%lld}", (long long)id);
+	if (queue_enqueue(ctx->db, ctx->kv, "working-capital", "working-capital.recompute", payload, key, &job,
+	                  &created) != 0) {
+		buf_printf(&ctx->error, "could not queue the working-capital recompute: %s", ctx->db->error);
+		return -1;
+	}
+	return 0;
 }
 
 /* import.process {"import_id": N}: validates and loads an accepted import. */
@@ -43,7 +79,7 @@ static int run_import(struct job_ctx *ctx)
 	switch (rc) {
 	case IMPORT_DONE:
 		buf_printf(&ctx->result, "{\"import_id\":%lld}", (long long)id);
-		return 0;
+		return after_import(ctx, id);
 	case IMPORT_MISSING:
 		buf_printf(&ctx->result, "{\"import_id\":%lld,\"missing\":true}", (long long)id);
 		return 0;
@@ -120,6 +156,45 @@ static int run_purge(struct job_ctx *ctx)
 	return rc;
 }
 
+/* working-capital.recompute {"reason": "...", "as_of": "YYYY-MM-DD",
+ * "window_days": N}: computes and stores the snapshot of the day (today,
+ * in UTC, unless as_of says) and the trailing window (the configured one
+ * unless window_days says). */
+static int run_wcap(struct job_ctx *ctx)
+{
+	struct wcap_period p = { civil_today(), ctx->cfg->wc_window_days };
+	struct json_object *v;
+	const char *reason = "schedule";
+	static const char *const reasons[] = { "schedule", "import", "request", "command" };
+
+	if (json_object_object_get_ex(ctx->payload, "as_of", &v)
+	    && (!json_object_is_type(v, json_type_string)
+	        || value_date(json_object_get_string(v), (size_t)json_object_get_string_len(v), &p.as_of) != VALUE_OK)) {
+		buf_puts(&ctx->error, "as_of is not a date (YYYY-MM-DD)");
+		return -1;
+	}
+	p.window_days = payload_int(ctx->payload, "window_days", p.window_days);
+	if (p.window_days < 1 || p.window_days > WCAP_MAX_WINDOW_DAYS) {
+		buf_printf(&ctx->error, "window_days is not between 1 and %d", WCAP_MAX_WINDOW_DAYS);
+		return -1;
+	}
+	if (json_object_object_get_ex(ctx->payload, "reason", &v) && json_object_is_type(v, json_type_string))
+		for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+			if (strcmp(json_object_get_string(v), reasons[i]) == 0)
+				reason = reasons[i];
+	if (wcap_snapshot(ctx->db, ctx->cfg->base_currency, &p, reason, ctx->id) != 0) {
+		buf_printf(&ctx->error, "PostgreSQL: %s", ctx->db->error[0] ? ctx->db->error : "unavailable");
+		return -1;
+	}
+	{
+		char day[11];
+
+		civil_format(p.as_of, day);
+		buf_printf(&ctx->result, "{\"as_of\":\"%s\",\"window_days\":%ld}", day, p.window_days);
+	}
+	return 0;
+}
+
 /* diagnostic.noop: does nothing; measures the queue itself. */
 static int run_noop(struct job_ctx *ctx)
 {
@@ -153,14 +228,14 @@ const struct job_type job_types[] = {
 	{ "import.process", "imports", run_import, 0, "validate and load an accepted import" },
 	{ "maintenance.freshness-check", "maintenance", run_freshness, JOB_API, "log data sources past the freshness objective" },
 	{ "maintenance.retention-purge", "maintenance", run_purge, JOB_API, "drop import documents and jobs past retention" },
+	{ "working-capital.recompute", "working-capital", run_wcap, JOB_API, "compute and store today's working-capital snapshot" },
 	{ "diagnostic.noop", "maintenance", run_noop, JOB_API, "do nothing (measures the queue)" },
 	{ "diagnostic.fail", "maintenance", run_fail, JOB_API, "fail on purpose (checks retries and dead letters)" },
 };
 const size_t job_ntypes = sizeof job_types / sizeof job_types[0];
 
-/* The working-capital recompute joins this table with the working-capital
- * work itself. */
 const struct job_schedule job_schedules[] = {
+	{ "working-capital", "working-capital.recompute", 3600 },
 	{ "freshness-check", "maintenance.freshness-check", 60 },
 	{ "retention-purge", "maintenance.retention-purge", 86400 },
 };

@@ -3,6 +3,7 @@
 #include "ac-config.h"
 
 #include "metrics.h"
+#include "wcap.h"
 #include "clock.h"
 
 #include <string.h>
@@ -197,6 +198,40 @@ static void s_source_freshness(const struct metrics_input *in, const char *name,
 	sources_samples(in, name, out, 1);
 }
 
+/* The newest working-capital snapshot: its time, its age, and whether it
+ * breaches the recency objective (also when there is none). No samples
+ * until the periodic work has looked. */
+static void wc_samples(const struct metrics_input *in, const char *name, struct buf *out, int what)
+{
+	int64_t at = __atomic_load_n(&in->sb->wc_computed_at, __ATOMIC_RELAXED);
+	double now = in->now_wall > 0 ? in->now_wall : clock_wall();
+	long long age = (long long)now - (long long)at;
+
+	if (at == 0 || (at < 0 && what != 2))
+		return;
+	if (what == 0)
+		buf_printf(out, "%s %lld\n", name, (long long)at);
+	else if (what == 1)
+		buf_printf(out, "%s %lld\n", name, age);
+	else
+		buf_printf(out, "%s %d\n", name, at < 0 || age > WCAP_RECENCY_SLO_SECONDS);
+}
+
+static void s_wc_time(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	wc_samples(in, name, out, 0);
+}
+
+static void s_wc_age(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	wc_samples(in, name, out, 1);
+}
+
+static void s_wc_breach(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	wc_samples(in, name, out, 2);
+}
+
 /* Every metric family sentia exports, one row each. */
 static const struct {
 	const char *name;
@@ -221,6 +256,9 @@ static const struct {
 	{ "sentia_rate_limit_unavailable_total", "counter", "Rate checks decided by RATE_LIMIT_FAIL_MODE because Redis did not answer.", s_ratelimit_failures },
 	{ "sentia_data_source_last_success_timestamp_seconds", "gauge", "When each data source last loaded data, in seconds since the epoch.", s_source_success },
 	{ "sentia_data_source_freshness_seconds", "gauge", "Seconds since each data source last loaded data (the objective: under 1800).", s_source_freshness },
+	{ "sentia_working_capital_snapshot_timestamp_seconds", "gauge", "When the newest working-capital snapshot was computed, in seconds since the epoch.", s_wc_time },
+	{ "sentia_working_capital_recency_seconds", "gauge", "Age of the newest working-capital snapshot (the objective: under 86400).", s_wc_age },
+	{ "sentia_working_capital_recency_breach", "gauge", "1 when the newest working-capital snapshot is older than 24 hours or there is none, else 0.", s_wc_breach },
 };
 
 void metrics_render(const struct metrics_input *in, struct buf *out)

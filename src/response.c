@@ -7,6 +7,7 @@
 #include "http.h"
 #include "log.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -66,6 +67,17 @@ void res_error(struct response *res, int status, const char *code, const char *m
 	buf_puts(&b, "}}");
 	res_body(res, status, "application/json", b.data, b.len);
 	buf_free(&b);
+}
+
+void res_unavailable(struct response *res, const char *dependency, const char *why)
+{
+	char msg[160];
+	int redis = strcmp(dependency, "Redis") == 0;
+
+	log_warn("%s unavailable: %s", dependency, why != NULL && why[0] != '\0' ? why : "no answer");
+	snprintf(msg, sizeof msg, "%s is unavailable; try again shortly.", redis ? "Redis" : "The database");
+	res_header(res, "Retry-After", "5");
+	res_error(res, 503, redis ? "redis_unavailable" : "database_unavailable", msg);
 }
 
 void response_serialize(const struct response *res, int head_only, struct buf *out)

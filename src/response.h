@@ -41,6 +41,9 @@ int res_template(struct response *res, int status, const char *name, const struc
 /* Sets the one error shape:
  * {"error":{"code":"...","message":"...","request_id":"..."}}. */
 void res_error(struct response *res, int status, const char *code, const char *message);
+/* A 503 with Retry-After because a dependency ("PostgreSQL" or "Redis")
+ * failed; why (its error) goes to the log, not to the client. */
+void res_unavailable(struct response *res, const char *dependency, const char *why);
 
 /* Appends the whole FastCGI response (status line, headers, blank line,
  * then the body unless head_only) to out. */

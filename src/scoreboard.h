@@ -138,6 +138,10 @@ struct scoreboard {
 	uint64_t periodic_ms;            /* monotonic: when a responder last took the periodic work */
 	struct sb_sources sources;
 	struct sb_text queue_metrics;
+	/* When the newest working-capital snapshot was computed (seconds since
+	 * the epoch), copied by the periodic work: 0 until first copied, -1
+	 * when there is none. */
+	int64_t wc_computed_at;
 };
 
 /* Maps a zeroed scoreboard shared with future children; NULL on failure. */

@@ -30,6 +30,8 @@ req() {
 	local m=$1 u=$2 auth=(); shift 2
 	[ -n "${REQ_AUTH-Bearer ${API_KEY:-}}" ] && auth=(-H "Authorization: ${REQ_AUTH-Bearer ${API_KEY:-}}")
 	TMP_BODY=$RUN_DIR/last-body; TMP_HEAD=$RUN_DIR/last-head
+	# curl writes no file for an empty body: never leave the last one.
+	: >"$TMP_BODY"
 	CODE=$(curl -s -X "$m" -o "$TMP_BODY" -D "$TMP_HEAD" -w '%{http_code}' --max-time 20 "${auth[@]}" "$@" "$u") || CODE=000
 	BODY=$TMP_BODY; HEAD=$TMP_HEAD
 }

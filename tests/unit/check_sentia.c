@@ -18,6 +18,7 @@ static Suite *(*const suites[])(void) = {
 	kv_url_suite,
 	metrics_suite,
 	netacl_suite,
+	normal_suite,
 	queue_suite,
 	ratelimit_suite,
 	redact_suite,
