@@ -15,6 +15,7 @@
 #include "netacl.h"
 #include "migrate.h"
 #include "queue.h"
+#include "slo.h"
 #include "value.h"
 #include "version.h"
 
@@ -44,6 +45,7 @@ static int verb_check_config(struct ctl *ctl, int argc, char **argv);
 static int verb_queue(struct ctl *ctl, int argc, char **argv);
 static int verb_apikey(struct ctl *ctl, int argc, char **argv);
 static int verb_maintenance(struct ctl *ctl, int argc, char **argv);
+static int verb_slo(struct ctl *ctl, int argc, char **argv);
 
 /* The verbs: name, function, usage, and what it does. */
 static const struct verb {
@@ -64,6 +66,8 @@ static const struct verb {
 	  "API keys for machines: the key is printed once, only its hash is kept" },
 	{ "maintenance", verb_maintenance, "maintenance on [--message TEXT] [--allow CIDRS] [--until TIME] | off | status",
 	  "maintenance mode for every responder and host, within a second, without a restart" },
+	{ "slo", verb_slo, "slo",
+	  "the service-level objectives now; exit 0 when all are ok, 1 on a warning, 2 on a critical one" },
 	{ "check-config", verb_check_config, "check-config", "check the configuration and exit" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
@@ -702,5 +706,23 @@ int main(int argc, char **argv)
 	db_free(&ctl.db);
 	config_free(ctl.cfg);
 	free(ctl.cfg);
+	return rc;
+}
+
+/* sentiactl slo: the objectives as a table, for people and for cron. */
+static int verb_slo(struct ctl *ctl, int argc, char **argv)
+{
+	int rc;
+
+	(void)argv;
+	if (argc != 1) {
+		usage(stderr);
+		return 2;
+	}
+	rc = slo_report(&ctl->db, stdout, isatty(STDOUT_FILENO));
+	if (rc == 3) {
+		fprintf(stderr, "sentiactl: cannot read PostgreSQL: %s\n", ctl->db.error);
+		return 3;
+	}
 	return rc;
 }

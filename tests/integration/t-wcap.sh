@@ -150,7 +150,14 @@ test_working_capital_snapshots_and_scenarios() {
 	ge "/metrics shows the age" 90000 "$(metric sentia_working_capital_recency_seconds)"
 	req GET "$BASE_URL/api/working-capital"
 	eq "the answer says stale" "true" "$(jqb .stale)"
+	local slo rc
+	slo=$("$BUILD_DIR/sentiactl" slo); rc=$?
+	check "the SLO report: recency 25 h is a warning" grep -qE '^working-capital recency +< 24 h +now +25\.0 h +warning' <<<"$slo"
+	check "the SLO report exits non-zero" test "$rc" -ge 1
+	sql "UPDATE working_capital_snapshots SET computed_at = now() - interval '50 hours'" >/dev/null
+	check "the SLO report: 50 h is critical, exit 2" bash -c "'$BUILD_DIR/sentiactl' slo | grep -qE '^working-capital recency .* critical'; [ \${PIPESTATUS[0]} -eq 2 ]"
 	sql "UPDATE working_capital_snapshots SET computed_at = now()" >/dev/null
+	check "the SLO report: a fresh snapshot is ok" bash -c "'$BUILD_DIR/sentiactl' slo | grep -qE '^working-capital recency .* ok '"
 	check "/metrics clears the breach" wait_until 15 bash -c "[ \"\$(curl -s '$STATUS_URL/metrics' | awk '\$1 == \"sentia_working_capital_recency_breach\" { print \$2 }')\" = 0 ]"
 
 	# An import of finance data queues a recompute of its own. Paying every
