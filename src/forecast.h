@@ -37,7 +37,8 @@ enum fc_method {
 /* What a call asks for. */
 struct fc_options {
 	enum fc_method method;
-	int period;        /* seasonal period: 1 (none), 4, 7, 12, 52, ... */
+	int period;        /* seasonal period: 1 (none) to 366; ETS seasonal forms
+	                    * up to 24, longer ones deseasonalised first */
 	int horizon;       /* 1 .. FC_MAX_HORIZON */
 	bool nonnegative;  /* demand: clamp point forecasts and bounds at 0 */
 	int backtest_origins; /* rolling origins for accuracy; 0 skips the back-test */
@@ -53,11 +54,16 @@ struct fc_accuracy {
 /* One forecast. The caller provides the arrays, each of horizon doubles. */
 struct fc_result {
 	double *mean, *lo80, *hi80, *lo95, *hi95;
-	enum fc_method method;  /* the method used (never FC_AUTO) */
-	char model[48];         /* its name, e.g. "ETS(M,Ad,M)", "Theta", "combination of ..." */
+	enum fc_method method;  /* the method used (never FC_AUTO); for a combination
+	                         * or an ETS form the enum has no name for, the
+	                         * method of its leading part's trend and season */
+	char model[48];         /* exactly what ran, e.g. "ETS(M,Ad,M)", "Theta", "mean of ..." */
 	double alpha, beta, gamma, phi; /* fitted smoothing parameters, NAN where the model has none */
-	double sigma2;          /* one-step residual variance */
-	double aicc;            /* NAN for methods without a likelihood */
+	double sigma2;          /* one-step residual variance: of relative errors for a
+	                         * lone multiplicative-error ETS model (as R reports it),
+	                         * else in the data's units; a combination's is the
+	                         * mean squared error of its combined fit */
+	double aicc;            /* NAN for methods without a likelihood and for combinations */
 	struct fc_accuracy accuracy;
 };
 
@@ -78,7 +84,7 @@ enum fc_status fc_forecast(const double *y, size_t n, const struct fc_options *o
 /* The method's name as the API and the command line spell it ("auto",
  * "naive", "snaive", "moving_average", "ses", "holt", "damped", "hw_additive",
  * "hw_multiplicative", "hw_additive_damped", "hw_multiplicative_damped",
- * "theta", "croston", "sba"). */
+ * "theta", "croston", "sba"); "unknown" for a value out of range. */
 const char *fc_method_name(enum fc_method m);
 /* The method named name, or -1. */
 int fc_method_parse(const char *name);

@@ -16,6 +16,7 @@
 #include "migrate.h"
 #include "queue.h"
 #include "slo.h"
+#include "forecast_csv.h"
 #include "value.h"
 #include "version.h"
 
@@ -46,6 +47,7 @@ static int verb_queue(struct ctl *ctl, int argc, char **argv);
 static int verb_apikey(struct ctl *ctl, int argc, char **argv);
 static int verb_maintenance(struct ctl *ctl, int argc, char **argv);
 static int verb_slo(struct ctl *ctl, int argc, char **argv);
+static int verb_forecast(struct ctl *ctl, int argc, char **argv);
 
 /* The verbs: name, function, usage, and what it does. */
 static const struct verb {
@@ -66,6 +68,7 @@ static const struct verb {
 	  "API keys for machines: the key is printed once, only its hash is kept" },
 	{ "maintenance", verb_maintenance, "maintenance on [--message TEXT] [--allow CIDRS] [--until TIME] | off | status",
 	  "maintenance mode for every responder and host, within a second, without a restart" },
+	{ "forecast", verb_forecast, FORECAST_CSV_USAGE, FORECAST_CSV_HELP " (no database or server needed)" },
 	{ "slo", verb_slo, "slo",
 	  "the service-level objectives now; exit 0 when all are ok, 1 on a warning, 2 on a critical one" },
 	{ "check-config", verb_check_config, "check-config", "check the configuration and exit" },
@@ -725,4 +728,12 @@ static int verb_slo(struct ctl *ctl, int argc, char **argv)
 		return 3;
 	}
 	return rc;
+}
+
+/* sentiactl forecast: the forecasting engine on a file, for analysts and
+ * the benchmark. */
+static int verb_forecast(struct ctl *ctl, int argc, char **argv)
+{
+	(void)ctl;
+	return forecast_csv_main(argc, argv);
 }

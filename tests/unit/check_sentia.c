@@ -15,6 +15,7 @@ static Suite *(*const suites[])(void) = {
 	demo_suite,
 	dispatch_suite,
 	envfile_suite,
+	forecast_suite,
 	kv_url_suite,
 	metrics_suite,
 	netacl_suite,

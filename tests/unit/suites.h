@@ -13,6 +13,7 @@ Suite *csv_suite(void);
 Suite *demo_suite(void);
 Suite *dispatch_suite(void);
 Suite *envfile_suite(void);
+Suite *forecast_suite(void);
 Suite *kv_url_suite(void);
 Suite *metrics_suite(void);
 Suite *netacl_suite(void);
