@@ -128,7 +128,6 @@ void jobs_create(struct request *req, struct response *res)
 	const struct job_type *type;
 	int64_t id;
 	int created;
-	char location[48];
 
 	if (body == NULL || !json_object_is_type(body, json_type_object)) {
 		res_error(res, 400, "invalid_body", "The body is a JSON object: {\"type\": \"...\", \"payload\": {...}}.");
@@ -152,12 +151,19 @@ void jobs_create(struct request *req, struct response *res)
 		res_unavailable(res, "PostgreSQL", app->db.error);
 		goto out;
 	}
+	jobs_accepted(app, res, id);
+out:
+	json_object_put(body);
+}
+
+void jobs_accepted(struct app *app, struct response *res, int64_t id)
+{
+	char location[48];
+
 	snprintf(location, sizeof location, "/api/jobs/%lld", (long long)id);
 	res_header(res, "Location", location);
 	if (jobs_respond(app, res, 202, id) != 0)
 		res_unavailable(res, "PostgreSQL", app->db.error);
-out:
-	json_object_put(body);
 }
 
 /* GET /api/jobs/{id} */

@@ -31,6 +31,9 @@ void jobs_get(struct request *req, struct response *res);
  * database failed (nothing is set then). */
 struct app;
 int jobs_respond(struct app *app, struct response *res, int status, int64_t id);
+/* Answers 202 with job id's record and its Location (503 when the
+ * database failed). */
+void jobs_accepted(struct app *app, struct response *res, int64_t id);
 
 /* handlers/wcap.c: working capital; handlers/inventory.c: inventory policy. */
 void wcap_get(struct request *req, struct response *res);

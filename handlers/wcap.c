@@ -307,7 +307,7 @@ void wcap_recompute(struct request *req, struct response *res)
 	static const char *const allowed[] = { "as_of", "window_days" };
 	struct app *app = req->app;
 	struct json_object *body = body_object(req, res, allowed, 2, 1), *v, *payload;
-	char location[48], msg[120];
+	char msg[120];
 	int32_t day;
 	int64_t id;
 	int created;
@@ -336,10 +336,7 @@ void wcap_recompute(struct request *req, struct response *res)
 		goto out;
 	}
 	json_object_put(payload);
-	snprintf(location, sizeof location, "/api/jobs/%lld", (long long)id);
-	res_header(res, "Location", location);
-	if (jobs_respond(app, res, 202, id) != 0)
-		res_unavailable(res, "PostgreSQL", app->db.error);
+	jobs_accepted(app, res, id);
 out:
 	json_object_put(body);
 }
