@@ -41,18 +41,6 @@ void imports_refresh_sources(struct app *app)
 	PQclear(r);
 }
 
-/* A positive integer from text, or 0. */
-static int64_t parse_id(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 18)
-		return 0;
-	v = strtoll(s, &end, 10);
-	return *end == '\0' ? (int64_t)v : 0;
-}
-
 /* Adds a column as a JSON value: NULL as null, numbers as numbers. */
 static void add_col(struct json_object *o, const char *name, PGresult *r, int row, int col, int numeric)
 {
@@ -206,19 +194,6 @@ static void queue_import(struct app *app, int64_t id)
 		log_warn("import %lld is stored but not queued yet (%s); a worker will adopt it", (long long)id, app->db.error);
 }
 
-/* Whether an Idempotency-Key is 1 to 255 printable ASCII characters. */
-static int key_ok(const char *k)
-{
-	size_t n = strlen(k);
-
-	if (n < 1 || n > 255)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (k[i] < 0x21 || k[i] > 0x7e)
-			return 0;
-	return 1;
-}
-
 /* POST /api/imports?type=T&source=S[&mode=M]: checks the document's
  * shape, stores it, answers 202 and processes it after the response. */
 void imports_create(struct request *req, struct response *res)
@@ -267,7 +242,7 @@ void imports_create(struct request *req, struct response *res)
 		          "Send the document as text/csv or application/json, in UTF-8.");
 		goto out;
 	}
-	if (key != NULL && !key_ok(key)) {
+	if (key != NULL && !request_key_valid(key)) {
 		res_error(res, 400, "invalid_idempotency_key", "An Idempotency-Key is 1 to 255 printable ASCII characters.");
 		goto out;
 	}
@@ -327,7 +302,7 @@ out:
 /* GET /api/imports/{id} */
 void imports_get(struct request *req, struct response *res)
 {
-	int64_t id = parse_id(req->match.params[0].value);
+	int64_t id = request_parse_id(req->match.params[0].value);
 
 	if (id == 0) {
 		res_error(res, 400, "invalid_id", "An import id is a positive whole number.");
@@ -349,7 +324,7 @@ static int query_int(struct request *req, struct response *res, const char *name
 		buf_free(&b);
 		return 0;
 	}
-	x = rc == 1 ? parse_id(b.data) : 0;
+	x = rc == 1 ? request_parse_id(b.data) : 0;
 	buf_free(&b);
 	if (x < 1 || x > max) {
 		char msg[128];
@@ -374,7 +349,7 @@ static void set_next(struct json_object *o, int full, const char *link)
 void imports_errors(struct request *req, struct response *res)
 {
 	struct app *app = req->app;
-	int64_t id = parse_id(req->match.params[0].value), limit = 100, after = 0;
+	int64_t id = request_parse_id(req->match.params[0].value), limit = 100, after = 0;
 	char idtext[24], lim[24], aft[24];
 	const char *p[] = { idtext, aft, lim };
 	struct json_object *o, *arr;

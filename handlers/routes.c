@@ -26,6 +26,14 @@ const struct route routes[] = {
 	{ HTTP_POST, "/api/jobs",                jobs_create,       ROLE_ADMIN,    RATE_DEFAULT, 0 },
 	{ HTTP_GET,  "/api/jobs/{id}",           jobs_get,          ROLE_VIEWER,   RATE_DEFAULT, 0 },
 
+	/* Demand forecasts. */
+	{ HTTP_POST, "/api/forecasts",                   forecasts_create,      ROLE_ANALYST, RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/forecasts",                   forecasts_latest,      ROLE_VIEWER,  RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/forecasts/accuracy",          forecasts_accuracy,    ROLE_VIEWER,  RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/forecasts/jobs/{id}",         forecasts_job_get,     ROLE_VIEWER,  RATE_DEFAULT, 0 },
+	{ HTTP_GET,  "/api/forecasts/jobs/{id}/results", forecasts_job_results, ROLE_VIEWER,  RATE_DEFAULT, 0 },
+	{ HTTP_POST, "/api/forecasts/jobs/{id}/cancel",  forecasts_job_cancel,  ROLE_ANALYST, RATE_DEFAULT, 0 },
+
 	/* Working capital and the inventory policy. */
 	{ HTTP_GET,  "/api/working-capital",           wcap_get,         ROLE_VIEWER,  RATE_DEFAULT, 0 },
 	{ HTTP_GET,  "/api/working-capital/history",   wcap_history,     ROLE_VIEWER,  RATE_DEFAULT, 0 },

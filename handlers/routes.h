@@ -35,6 +35,14 @@ int jobs_respond(struct app *app, struct response *res, int status, int64_t id);
  * database failed). */
 void jobs_accepted(struct app *app, struct response *res, int64_t id);
 
+/* handlers/forecasts.c: forecast runs, their results, accuracy. */
+void forecasts_create(struct request *req, struct response *res);
+void forecasts_latest(struct request *req, struct response *res);
+void forecasts_accuracy(struct request *req, struct response *res);
+void forecasts_job_get(struct request *req, struct response *res);
+void forecasts_job_results(struct request *req, struct response *res);
+void forecasts_job_cancel(struct request *req, struct response *res);
+
 /* handlers/wcap.c: working capital; handlers/inventory.c: inventory policy. */
 void wcap_get(struct request *req, struct response *res);
 void wcap_history(struct request *req, struct response *res);

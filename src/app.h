@@ -47,6 +47,8 @@ void imports_refresh_sources(struct app *app);
 void queues_refresh_metrics(struct app *app);
 /* ... and the newest working-capital snapshot's time (handlers/wcap.c). */
 void wcap_refresh_metrics(struct app *app);
+/* ... and the forecast runs of the last 24 hours (handlers/forecasts.c). */
+void forecasts_refresh_metrics(struct app *app);
 
 /* Serves one parsed request: routes it, checks every precondition, runs
  * the handler. Always leaves a status in res. */

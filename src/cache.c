@@ -12,13 +12,15 @@
 
 /* The version of the data the cached reads are made from: every data
  * source's last successful import (updated in the import's own
- * transaction) and every working-capital snapshot's time, summed so that
+ * transaction), every working-capital snapshot's time and every forecast
+ * run's end, summed so that
  * a change to any of them changes the version even when transactions
  * commit out of order; and today's date (added by the caller), since reads
  * that default to "today" change at midnight. */
 static const char version_sql[] =
 	"SELECT coalesce((SELECT sum(extract(epoch FROM last_success_at)) FROM data_sources), 0)::text || '/'"
-	" || coalesce((SELECT sum(extract(epoch FROM computed_at)) FROM working_capital_snapshots), 0)::text";
+	" || coalesce((SELECT sum(extract(epoch FROM computed_at)) FROM working_capital_snapshots), 0)::text || '/'"
+	" || coalesce((SELECT sum(extract(epoch FROM finished_at)) FROM forecast_runs), 0)::text";
 
 int cache_serve(struct request *req, struct response *res, struct cache_slot *slot)
 {

@@ -53,6 +53,7 @@ void app_idle(struct app *app)
 	imports_refresh_sources(app);
 	queues_refresh_metrics(app);
 	wcap_refresh_metrics(app);
+	forecasts_refresh_metrics(app);
 }
 
 void app_free(struct app *app)

@@ -3,6 +3,7 @@
 
 #include "jobs.h"
 #include "civil.h"
+#include "forecast_job.h"
 #include "import.h"
 #include "log.h"
 #include "queue.h"
@@ -228,6 +229,7 @@ const struct job_type job_types[] = {
 	{ "import.process", "imports", run_import, 0, "validate and load an accepted import" },
 	{ "maintenance.freshness-check", "maintenance", run_freshness, JOB_API, "log data sources past the freshness objective" },
 	{ "maintenance.retention-purge", "maintenance", run_purge, JOB_API, "drop import documents and jobs past retention" },
+	{ "forecast.run", "forecasts", forecast_job_run, 0, "forecast the SKUs of a forecast run (queued by POST /api/forecasts)" },
 	{ "working-capital.recompute", "working-capital", run_wcap, JOB_API, "compute and store today's working-capital snapshot" },
 	{ "diagnostic.noop", "maintenance", run_noop, JOB_API, "do nothing (measures the queue)" },
 	{ "diagnostic.fail", "maintenance", run_fail, JOB_API, "fail on purpose (checks retries and dead letters)" },

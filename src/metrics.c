@@ -232,6 +232,27 @@ static void s_wc_breach(const struct metrics_input *in, const char *name, struct
 	wc_samples(in, name, out, 2);
 }
 
+/* Forecast runs of the last 24 hours, and the success rate (no samples
+ * before the periodic work has counted; no ratio without runs). */
+static void s_forecast_runs(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	if (!__atomic_load_n(&in->sb->forecast_counted, __ATOMIC_ACQUIRE))
+		return;
+	buf_printf(out, "%s{outcome=\"succeeded\"} %lld\n", name,
+	           (long long)__atomic_load_n(&in->sb->forecast_succeeded_24h, __ATOMIC_RELAXED));
+	buf_printf(out, "%s{outcome=\"failed\"} %lld\n", name,
+	           (long long)__atomic_load_n(&in->sb->forecast_failed_24h, __ATOMIC_RELAXED));
+}
+
+static void s_forecast_ratio(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	int64_t ok = __atomic_load_n(&in->sb->forecast_succeeded_24h, __ATOMIC_RELAXED);
+	int64_t bad = __atomic_load_n(&in->sb->forecast_failed_24h, __ATOMIC_RELAXED);
+
+	if (__atomic_load_n(&in->sb->forecast_counted, __ATOMIC_ACQUIRE) && ok + bad > 0)
+		buf_printf(out, "%s %.6f\n", name, (double)ok / (double)(ok + bad));
+}
+
 /* Every metric family sentia exports, one row each. */
 static const struct {
 	const char *name;
@@ -258,6 +279,8 @@ static const struct {
 	{ "sentia_data_source_freshness_seconds", "gauge", "Seconds since each data source last loaded data (the objective: under 1800).", s_source_freshness },
 	{ "sentia_working_capital_snapshot_timestamp_seconds", "gauge", "When the newest working-capital snapshot was computed, in seconds since the epoch.", s_wc_time },
 	{ "sentia_working_capital_recency_seconds", "gauge", "Age of the newest working-capital snapshot (the objective: under 86400).", s_wc_age },
+	{ "sentia_forecast_runs_24h", "gauge", "Forecast runs finished in the last 24 hours, by outcome (runs rejected for their data, and cancelled ones, are not counted).", s_forecast_runs },
+	{ "sentia_forecast_success_ratio_24h", "gauge", "Forecast runs that succeeded, of those that finished, in the last 24 hours (the objective: above 0.99).", s_forecast_ratio },
 	{ "sentia_working_capital_recency_breach", "gauge", "1 when the newest working-capital snapshot is older than 24 hours or there is none, else 0.", s_wc_breach },
 };
 

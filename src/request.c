@@ -258,3 +258,26 @@ void request_free(struct request *req)
 	req->path = NULL;
 	buf_free(&req->body);
 }
+
+int request_key_valid(const char *k)
+{
+	size_t n = strlen(k);
+
+	if (n < 1 || n > 255)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (k[i] < 0x21 || k[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+int64_t request_parse_id(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 18)
+		return 0;
+	v = strtoll(s, &end, 10);
+	return *end == '\0' ? (int64_t)v : 0;
+}

@@ -61,6 +61,11 @@ const char *request_param(const struct request *req, const char *name);
  * 0 when absent, -1 when its encoding is bad. */
 int request_query(const struct request *req, const char *name, struct buf *out);
 
+/* Whether an Idempotency-Key is 1 to 255 printable ASCII characters. */
+int request_key_valid(const char *k);
+/* A path id: a positive whole number of at most 18 digits, or 0. */
+int64_t request_parse_id(const char *s);
+
 /* Reads the body, up to limit bytes. Returns 0, or the HTTP status to
  * answer with (400 bad length, 413 too large) without reading further. */
 int request_read_body(struct request *req, long limit);

@@ -142,6 +142,11 @@ struct scoreboard {
 	 * the epoch), copied by the periodic work: 0 until first copied, -1
 	 * when there is none. */
 	int64_t wc_computed_at;
+	/* Forecast runs finished in the last 24 hours, by outcome (rejected
+	 * and cancelled runs are neither), as the periodic work last counted
+	 * them; forecast_counted is 0 until it has. */
+	int64_t forecast_succeeded_24h, forecast_failed_24h;
+	int forecast_counted;
 };
 
 /* Maps a zeroed scoreboard shared with future children; NULL on failure. */

@@ -2,6 +2,7 @@
 #include "ac-config.h"
 
 #include "slo.h"
+#include "forecast_job.h"
 #include "import.h"
 #include "wcap.h"
 
@@ -81,9 +82,39 @@ static int measure_wc_recency(struct db *db, struct slo_reading *out)
 	return 0;
 }
 
+/* Forecast success rate: runs that succeeded of those that finished in the
+ * last 24 hours (runs rejected for their data and cancelled ones are not
+ * counted): ok from 99 %, warning from 95 %. */
+static int measure_forecasts(struct db *db, struct slo_reading *out)
+{
+	PGresult *r = db_exec(db, FORECAST_OUTCOMES_24H_SQL, 0, NULL);
+	long long ok, bad;
+
+	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return -1;
+	}
+	ok = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	bad = strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	if (ok + bad == 0) {
+		out->status = SLO_NO_DATA;
+		snprintf(out->detail, sizeof out->detail, "no forecast run finished in the last 24 hours");
+		return 0;
+	}
+	{
+		double rate = 100.0 * (double)ok / (double)(ok + bad);
+
+		out->status = rate >= 99 ? SLO_OK : rate >= 95 ? SLO_WARNING : SLO_CRITICAL;
+		snprintf(out->value, sizeof out->value, "%.2f %%", rate);
+		snprintf(out->detail, sizeof out->detail, "%lld succeeded, %lld failed", ok, bad);
+	}
+	return 0;
+}
+
 const struct slo_def slo_defs[] = {
 	{ "data freshness", "< 30 min", "now", measure_freshness },
-	{ "forecast success rate", "> 99 %", "24 h", NULL },
+	{ "forecast success rate", "> 99 %", "24 h", measure_forecasts },
 	{ "working-capital recency", "< 24 h", "now", measure_wc_recency },
 	{ "API p95 latency", "< 500 ms", "5 min", NULL },
 	{ "error rate", "< 1 %", "5 min", NULL },

@@ -1,0 +1,2 @@
+DROP TABLE forecasts;
+DROP TABLE forecast_runs;
