@@ -1,4 +1,5 @@
-/* inventory: the stocking policy of each product from its demand: safety
+/* inventory: the stocking policy of each product from its demand (its
+ * latest forecast when it has one, its sales history otherwise): safety
  * stock, reorder point, days of supply and the risk of a stock-out before
  * a reorder placed now arrives. */
 #include "ac-config.h"
@@ -16,10 +17,11 @@
 #include <string.h>
 
 /* Daily demand over the history window (days without sales count as
- * zero), and what each product has: the latest snapshot of each location
- * on or before the day, on hand less reserved, and inbound. $1 sku or
- * NULL for every active product; $2 the last day; $3 the window's days;
- * $4 limit; $5 offset. */
+ * zero); the first period of the product's latest forecast, if it has
+ * one; and what it has in stock: the latest snapshot of each location on
+ * or before the day, on hand less reserved, and inbound. $1 sku or NULL
+ * for every active product; $2 the last day; $3 the window's days; $4
+ * limit; $5 offset. */
 static const char policy_sql[] =
 	"WITH prod AS (SELECT id, sku, name, lead_time_days FROM products"
 	"  WHERE ($1::text IS NULL AND active) OR sku = $1 ORDER BY sku LIMIT $4::int OFFSET $5::int),"
@@ -32,10 +34,16 @@ static const char policy_sql[] =
 	"  max(snapshot_date) AS newest FROM (SELECT DISTINCT ON (product_id, location) product_id, on_hand, reserved,"
 	"   inbound, snapshot_date FROM inventory_snapshots WHERE snapshot_date <= $2::date"
 	"   AND product_id IN (SELECT id FROM prod) ORDER BY product_id, location, snapshot_date DESC) latest"
-	"  GROUP BY product_id)"
+	"  GROUP BY product_id),"
+	" fc AS (SELECT DISTINCT ON (product_id) product_id, run_id, model, (points->0->>'forecast')::float8 AS f,"
+	"  (points->0->>'hi95')::float8 AS hi, CASE frequency WHEN 'day' THEN 1 WHEN 'week' THEN 7"
+	"   ELSE extract(day FROM (points->0->>'period')::date + interval '1 month' - interval '1 day') END AS days"
+	"  FROM forecasts WHERE status = 'ok' AND product_id IN (SELECT id FROM prod)"
+	"  ORDER BY product_id, created_at DESC, run_id DESC)"
 	" SELECT p.sku, p.name, p.lead_time_days, d.mean, d.sd, d.days, k.available, k.inbound,"
-	"  to_char(k.newest, 'YYYY-MM-DD')"
-	" FROM prod p JOIN demand d ON d.id = p.id LEFT JOIN stock k ON k.product_id = p.id ORDER BY p.sku";
+	"  to_char(k.newest, 'YYYY-MM-DD'), fc.run_id, fc.model, fc.f, fc.hi, fc.days"
+	" FROM prod p JOIN demand d ON d.id = p.id LEFT JOIN stock k ON k.product_id = p.id"
+	" LEFT JOIN fc ON fc.product_id = p.id ORDER BY p.sku";
 
 /* A number written with places decimals, or null when not finite. */
 static struct json_object *fixed(double x, int places)
@@ -60,10 +68,26 @@ static struct json_object *policy_row(const PGresult *r, int i, double sl, doubl
 	struct json_object *o = json_object_new_object(), *dem = json_object_new_object();
 	double lead = strtod(PQgetvalue(r, i, 2), NULL);
 	double mean = strtod(PQgetvalue(r, i, 3), NULL), sd = strtod(PQgetvalue(r, i, 4), NULL);
+	int from_forecast = !PQgetisnull(r, i, 9);
 	int has_stock = !PQgetisnull(r, i, 6);
 	double available = has_stock ? strtod(PQgetvalue(r, i, 6), NULL) : 0;
 	double inbound = has_stock ? strtod(PQgetvalue(r, i, 7), NULL) : 0;
 	double position = available + inbound;
+	/* With a forecast, its first period gives the daily demand ahead: its
+	 * point over the period's days, and its spread from the upper 95 %
+	 * bound (the lower one may be clamped at zero), spread over the days
+	 * as independent ones would be. */
+	if (from_forecast) {
+		double days = strtod(PQgetvalue(r, i, 13), NULL), f = strtod(PQgetvalue(r, i, 11), NULL);
+		double hi = strtod(PQgetvalue(r, i, 12), NULL);
+
+		if (days < 1)
+			days = 1;
+		mean = f / days;
+		sd = (hi - f) / normal_quantile(0.975) / sqrt(days);
+		if (!(sd >= 0))
+			sd = 0;
+	}
 	/* Demand over the lead time: its mean, and its spread when days are
 	 * independent (sigma grows with the square root of the days). */
 	double lt_mean = mean * lead, lt_sd = sd * sqrt(lead);
@@ -75,13 +99,18 @@ static struct json_object *policy_row(const PGresult *r, int i, double sl, doubl
 		risk = position < lt_mean ? 1 : 0;
 	json_object_object_add(o, "sku", json_object_new_string(PQgetvalue(r, i, 0)));
 	json_object_object_add(o, "name", json_object_new_string(PQgetvalue(r, i, 1)));
-	json_object_object_add(o, "basis", json_object_new_string("history"));
+	json_object_object_add(o, "basis", json_object_new_string(from_forecast ? "forecast" : "history"));
+	if (from_forecast) {
+		json_object_object_add(o, "forecast_run_id", json_object_new_int64(strtoll(PQgetvalue(r, i, 9), NULL, 10)));
+		json_object_object_add(o, "forecast_model", json_object_new_string(PQgetvalue(r, i, 10)));
+	}
 	json_object_object_add(o, "lead_time_days", json_object_new_int(atoi(PQgetvalue(r, i, 2))));
 	json_object_object_add(o, "service_level", fixed(sl, 3));
 	json_object_object_add(o, "z", fixed(z, 4));
 	json_object_object_add(dem, "daily_mean", qty(mean));
 	json_object_object_add(dem, "daily_sd", qty(sd));
 	json_object_object_add(dem, "days_with_sales", json_object_new_int(atoi(PQgetvalue(r, i, 5))));
+	json_object_object_add(dem, "history_daily_mean", qty(strtod(PQgetvalue(r, i, 3), NULL)));
 	json_object_object_add(dem, "lead_time_mean", qty(lt_mean));
 	json_object_object_add(dem, "lead_time_sd", qty(lt_sd));
 	json_object_object_add(o, "demand", dem);
@@ -96,7 +125,8 @@ static struct json_object *policy_row(const PGresult *r, int i, double sl, doubl
 	if (!has_stock)
 		json_object_object_add(o, "reason", json_object_new_string("no inventory snapshot of this product"));
 	else if (!(mean > 0))
-		json_object_object_add(o, "reason", json_object_new_string("no sales in the history window"));
+		json_object_object_add(o, "reason", json_object_new_string(from_forecast ? "the forecast expects no demand"
+		                                                                          : "no sales in the history window"));
 	return o;
 }
 
@@ -182,9 +212,11 @@ void inventory_policy(struct request *req, struct response *res)
 	json_object_object_add(o, "as_of", json_object_new_string(day));
 	json_object_object_add(o, "history_days", json_object_new_int64(history));
 	json_object_object_add(o, "formula", json_object_new_string(
-		"safety_stock = z(service_level) x daily_sd x sqrt(lead_time_days); reorder_point = daily_mean x"
-		" lead_time_days + safety_stock; days_of_supply = available / daily_mean; stockout_risk ="
-		" P(lead-time demand > available + inbound), demand normal"));
+		"daily demand from the latest forecast's first period (daily_mean = forecast / its days, daily_sd ="
+		" (hi95 - forecast) / 1.96 / sqrt(its days)), or from the sales history; safety_stock = z(service_level)"
+		" x daily_sd x sqrt(lead_time_days); reorder_point = daily_mean x lead_time_days + safety_stock;"
+		" days_of_supply = available / daily_mean; stockout_risk = P(lead-time demand > available + inbound),"
+		" demand normal"));
 	arr = json_object_new_array();
 	for (int i = 0; i < PQntuples(r); i++)
 		json_object_array_add(arr, policy_row(r, i, sl, z));

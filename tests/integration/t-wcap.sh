@@ -41,7 +41,7 @@ job_succeeded() { [ "$(job_status "$1")" = succeeded ]; }
 #   current ratio = 3.9653.. -> 3.97; quick = 3100.50 / 880.25 = 3.5223.. -> 3.52.
 wc_fixture() {
 	local f
-	sql "TRUNCATE sales, inventory_snapshots, receivables, payables, balance_sheet, working_capital_snapshots" >/dev/null
+	sql "TRUNCATE sales, inventory_snapshots, receivables, payables, balance_sheet, working_capital_snapshots, forecasts, forecast_runs" >/dev/null
 	seed_catalogue
 	f=$(csv wc-sales 'date,sku,channel,quantity,unit_price,net_revenue,cogs,order_ref\n2024-12-31,WAT-1,Retail,100,50,5000.00,1000.00,X0\n2025-01-15,WAT-1,Retail,1000,0.9,900.00,200.00,W1\n2025-02-10,COL-1,Online,500,1.2,600.00,175.00,C1\n2025-03-20,TEA-1,Retail,1500,1.4,2100.00,600.00,T1\n2025-04-01,WAT-1,Retail,100,70,7000.00,1000.00,X1\n')
 	upload sales wc "$f"; wait_import "$IMPORT_ID"
@@ -209,6 +209,21 @@ test_inventory_policy() {
 	expect_error 404 not_found
 	req GET "$BASE_URL/api/inventory/policy?service_level=1.5"
 	expect_error 400 invalid_parameter
+
+	# With a forecast, demand comes from its first period: WAT-1's monthly
+	# history ends with March (the newest sale is 2025-04-01), so the first
+	# forecast period is April, 30 days.
+	local run f
+	req POST "$BASE_URL/api/forecasts" -H 'Content-Type: application/json' -d '{"sku":"WAT-1","horizon":3,"frequency":"month"}'
+	run=$(jqb .id)
+	check "the forecast run ends" wait_until 30 bash -c "[ \"\$(curl -s -H 'Authorization: Bearer $API_KEY' '$BASE_URL/api/forecasts/jobs/$run' | jq -r .status)\" = succeeded ]"
+	req GET "$BASE_URL/api/forecasts/jobs/$run/results"
+	eq "the forecast starts in April" "2025-04-01" "$(jqb '.results[0].points[0].period')"
+	f=$(jqb '.results[0].points[0].forecast')
+	req GET "$BASE_URL/api/inventory/policy?sku=WAT-1&as_of=2025-03-31"
+	eq "policy: from the forecast" "forecast $run" "$(jqb '"\(.basis) \(.forecast_run_id)"')"
+	eq "policy: daily demand is April's forecast over 30 days" "$(awk -v f="$f" 'BEGIN { printf "%.2f", f / 30 }')" \
+		"$(grep -o '"daily_mean":[0-9.]*' "$BODY" | cut -d: -f2)"
 }
 
 test_cache_and_etags() {
