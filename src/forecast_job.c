@@ -45,8 +45,9 @@ static int32_t day_of(const char *s)
 #define MIN_PERIODS 4
 /* Rolling origins of each SKU's back-test. */
 #define BACKTEST_ORIGINS 8
-/* SKUs between two looks at the cancel flag. */
-#define CANCEL_EVERY 5
+/* SKUs between two looks at the cancel flag (a look is one indexed read;
+ * a forecast takes milliseconds). */
+#define CANCEL_EVERY 1
 
 /* The day after a period that starts on day d. */
 static int32_t next_period(const struct forecast_frequency *f, int32_t d)
@@ -92,7 +93,10 @@ static int finish(struct job_ctx *ctx, const char *id, const char *status, const
 {
 	const char *p[] = { id, status, error };
 
-	if (db_command(ctx->db, "UPDATE forecast_runs SET status = $2, error = $3, finished_at = clock_timestamp()"
+	/* A cancel accepted until this very moment wins: the client was told
+	 * the run would stop. */
+	if (db_command(ctx->db, "UPDATE forecast_runs SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE $2 END,"
+	                        " error = CASE WHEN cancel_requested THEN NULL ELSE $3 END, finished_at = clock_timestamp()"
 	                        " WHERE id = $1 AND finished_at IS NULL", 3, p) != 0) {
 		buf_printf(&ctx->error, "PostgreSQL: %s", ctx->db->error);
 		return -1;
