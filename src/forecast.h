@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* The methods, in the order of fc_method_names. FC_AUTO chooses (see
  * fc_forecast); the others are fitted as asked. */
@@ -66,6 +67,18 @@ struct fc_result {
 	double aicc;            /* NAN for methods without a likelihood and for combinations */
 	struct fc_accuracy accuracy;
 };
+
+/* Points out's five arrays into one block of 5 * horizon doubles (means,
+ * then lo80, hi80, lo95, hi95) and clears the rest of out. */
+static inline void fc_result_init(struct fc_result *out, double *block, int horizon)
+{
+	memset(out, 0, sizeof *out);
+	out->mean = block;
+	out->lo80 = block + horizon;
+	out->hi80 = block + 2 * horizon;
+	out->lo95 = block + 3 * horizon;
+	out->hi95 = block + 4 * horizon;
+}
 
 /* Status of fc_forecast. */
 enum fc_status {

@@ -405,12 +405,7 @@ int forecast_csv_run(const char *data, size_t len, const struct forecast_csv_opt
 		char err[256] = "";
 		enum fc_status st;
 
-		memset(&res, 0, sizeof res);
-		res.mean = arrays;
-		res.lo80 = arrays + opts->horizon;
-		res.hi80 = arrays + 2 * opts->horizon;
-		res.lo95 = arrays + 3 * opts->horizon;
-		res.hi95 = arrays + 4 * opts->horizon;
+		fc_result_init(&res, arrays, opts->horizon);
 		st = fc_forecast(d.y + s->start, s->n, &fo, &res, err, sizeof err);
 		if (st == FC_OK) {
 			put_rows(out, id, s->id_len, &res, opts->horizon);

@@ -193,12 +193,7 @@ static int forecast_one(struct job_ctx *ctx, const struct run *run, const char *
 		arrays = calloc((size_t)run->horizon * 5, sizeof *arrays);
 		if (arrays == NULL)
 			goto nomem;
-		memset(&res, 0, sizeof res);
-		res.mean = arrays;
-		res.lo80 = arrays + run->horizon;
-		res.hi80 = arrays + 2 * run->horizon;
-		res.lo95 = arrays + 3 * run->horizon;
-		res.hi95 = arrays + 4 * run->horizon;
+		fc_result_init(&res, arrays, run->horizon);
 		st = fc_forecast(y, n, &o, &res, why, sizeof why);
 		if (st == FC_NOMEM)
 			goto nomem;
