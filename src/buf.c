@@ -24,6 +24,9 @@ int buf_reserve(struct buf *b, size_t n)
 	p = realloc(b->data, cap);
 	if (p == NULL)
 		return -1;
+	/* A buffer's data is a C string from its first allocation on, even
+	 * when nothing is appended after reserving. */
+	p[b->len] = '\0';
 	b->data = p;
 	b->cap = cap;
 	return 0;

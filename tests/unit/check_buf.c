@@ -52,6 +52,23 @@ START_TEST(test_append_empty_terminates)
 }
 END_TEST
 
+/* Reserving alone makes the data a C string: a request with an empty
+ * body reserves 0 bytes and appends nothing, and its body is then parsed
+ * as a string. */
+START_TEST(test_reserve_terminates)
+{
+	struct buf b = BUF_INIT;
+
+	ck_assert_int_eq(buf_reserve(&b, 0), 0);
+	ck_assert_ptr_nonnull(b.data);
+	ck_assert_uint_eq(strlen(b.data), 0);
+	buf_puts(&b, "abc");
+	ck_assert_int_eq(buf_reserve(&b, 1000), 0);
+	ck_assert_str_eq(b.data, "abc");
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_puts_putc)
 {
 	struct buf b = BUF_INIT;
@@ -186,6 +203,7 @@ Suite *buf_suite(void)
 
 	tcase_add_test(tc, test_append_grows);
 	tcase_add_test(tc, test_append_empty_terminates);
+	tcase_add_test(tc, test_reserve_terminates);
 	tcase_add_test(tc, test_puts_putc);
 	tcase_add_test(tc, test_printf_grows);
 	tcase_add_test(tc, test_reset_keeps_memory);
