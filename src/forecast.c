@@ -4,6 +4,7 @@
 #include "forecast.h"
 #include "forecast_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -179,21 +180,38 @@ static int run_comp(const double *y, int n, int m, const struct comp *c,
  * a form whose forecast reaches zero or below within the h steps asked
  * for is passed over: it has extrapolated a decline into the impossible.
  * A multiplicative-error form starts from the additive fit of the same
- * components, whose recursions it shares. Returns 0 with the best in
+ * components, whose recursions it shares. Every form gets the first
+ * SELECT_ROUNDS rounds of its fit; only those whose AICc then lies within
+ * SELECT_MARGIN of the best are fitted to the end (on the M1 and tourism
+ * data the form that wins is nearly always among them, and the later
+ * rounds rarely gain more than a few units). Returns 0 with the best in
  * best, or -1 (none fits, or out of memory). */
+#define SELECT_ROUNDS 2
+#define SELECT_MARGIN 10.0
 static int ets_select(const double *y, int n, int m, int h, struct fc_ets *best)
 {
 	static const char seasons[] = { 'N', 'A', 'M' };
 	static const struct { char trend; bool damped; } trends[] = {
 		{ 'N', false }, { 'A', false }, { 'A', true },
 	};
+	struct cand {
+		struct fc_ets_fitting f;
+		struct fc_ets fit;
+		bool ended;
+	} *cand;
 	bool seasonal = m > 1 && m <= AUTO_MAX_ETS_PERIOD && n >= 2 * m, positive = true;
-	int found = 0;
+	int found = 0, nc = 0;
+	double lead = INFINITY;
 	struct fc_out o;
 	double *f = malloc((size_t)h * sizeof *f);
 
-	if (f == NULL)
+	/* At most 3 seasons x 3 trends x 2 errors. */
+	cand = malloc(18 * sizeof *cand);
+	if (f == NULL || cand == NULL) {
+		free(f);
+		free(cand);
 		return -1;
+	}
 	memset(&o, 0, sizeof o);
 	o.h = h;
 	o.mean = f;
@@ -203,38 +221,67 @@ static int ets_select(const double *y, int n, int m, int h, struct fc_ets *best)
 		if (seasons[s] != 'N' && !seasonal)
 			continue;
 		for (size_t t = 0; t < sizeof trends / sizeof trends[0]; t++) {
-			struct fc_ets fit_a, fit;
-			bool have_a = false;
+			struct cand *ca = NULL;
 
 			for (int e = 0; e < 2; e++) {
 				char err = e ? 'M' : 'A';
-				bool ok = true;
+				struct cand *c = &cand[nc];
+				const struct fc_ets *start = NULL;
 
 				if (err == 'A' && seasons[s] == 'M')
 					continue;
 				if ((err == 'M' || seasons[s] == 'M') && !positive)
 					continue;
-				if (fc_ets_fit(y, n, m, err, trends[t].trend, seasons[s], trends[t].damped,
-				               have_a ? &fit_a : NULL, &fit) != 0)
+				if (ca != NULL)
+					start = ca->ended ? &ca->fit : &ca->f.mod;
+				if (fc_ets_fit_begin(y, n, m, err, trends[t].trend, seasons[s], trends[t].damped,
+				                     start, &c->f) != 0
+				    || fc_ets_fit_rounds(&c->f, y, n, SELECT_ROUNDS) != 0)
 					continue;
-				if (err == 'A') {
-					fit_a = fit;
-					have_a = true;
+				c->ended = false;
+				if (c->f.done) {
+					if (fc_ets_fit_end(&c->f, y, n, &c->fit) != 0)
+						continue;
+					c->ended = true;
 				}
-				if (!isfinite(fit.aicc) || (found && fit.aicc >= best->aicc))
-					continue;
-				if (positive) {
-					ok = fc_ets_forecast(&fit, y, n, &o) == 0;
-					for (int i = 0; ok && i < h; i++)
-						ok = f[i] > 0;
-				}
-				if (ok) {
-					*best = fit;
-					found = 1;
-				}
+				if (err == 'A')
+					ca = c;
+				lead = fmin(lead, c->ended ? c->fit.aicc : fc_ets_fit_aicc(&c->f, n));
+				nc++;
 			}
 		}
 	}
+	/* Should every form near the lead fail (its forecast reaching zero),
+	 * a second pass finishes the rest. */
+	for (int pass = 0; pass < 2 && !found; pass++) {
+		for (int i = 0; i < nc; i++) {
+			struct cand *c = &cand[i];
+			bool ok = true;
+
+			if (!c->ended) {
+				if (pass == 0 && !(fc_ets_fit_aicc(&c->f, n) <= lead + SELECT_MARGIN))
+					continue;
+				if (fc_ets_fit_rounds(&c->f, y, n, INT_MAX) != 0
+				    || fc_ets_fit_end(&c->f, y, n, &c->fit) != 0)
+					continue;
+				c->ended = true;
+			} else if (pass > 0) {
+				continue;
+			}
+			if (!isfinite(c->fit.aicc) || (found && c->fit.aicc >= best->aicc))
+				continue;
+			if (positive) {
+				ok = fc_ets_forecast(&c->fit, y, n, &o) == 0;
+				for (int j = 0; ok && j < h; j++)
+					ok = f[j] > 0;
+			}
+			if (ok) {
+				*best = c->fit;
+				found = 1;
+			}
+		}
+	}
+	free(cand);
 	free(f);
 	return found ? 0 : -1;
 }

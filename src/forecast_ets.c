@@ -3,6 +3,7 @@
 
 #include "forecast_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,17 +24,21 @@ struct ets_state {
  * or INFINITY when the model breaks down (a multiplicative component
  * meets a zero or, when strict, a non-positive divisor). *sse gets the sum
  * of squared errors (relative ones for multiplicative errors). */
-static double ets_pass(const struct fc_ets *mod, const double *x0, const double *y, int n,
-                       bool strict, double *fitted, struct ets_state *st, double *sse_out)
+static inline __attribute__((always_inline)) double
+ets_pass_core(const struct fc_ets *mod, const double *x0, const double *y, int n, bool strict,
+              double *fitted, struct ets_state *st, double *sse_out, const char season,
+              const bool mult_err, const bool trend)
 {
 	const int m = mod->m;
-	const bool mult_err = mod->error == 'M';
-	const char season = mod->season;
-	const double alpha = mod->alpha, phi = mod->trend == 'N' ? 0 : mod->damped ? mod->phi : 1;
-	const double bfac = mod->trend == 'N' ? 0 : mod->beta / mod->alpha;
-	const double gamma = mod->gamma;
+	const double alpha = mod->alpha, phi = trend ? (mod->damped ? mod->phi : 1) : 0;
+	const double beta = trend ? mod->beta : 0, gamma = mod->gamma;
+	/* The recursion carries the one-step level forecast q = l + phi b:
+	 * with d = p - q the level becomes q + alpha d and the growth phi b +
+	 * beta d (R's b + (beta/alpha)(l - q), the same thing), so the next q
+	 * is (q + phi^2 b) + (alpha + phi beta) d, a short chain per step. */
+	const double phi2 = phi * phi, c1 = alpha + phi * beta;
 	double ring[FC_MAXM];
-	double l = x0[0], b = mod->trend == 'N' ? 0 : x0[1];
+	double l = x0[0], b = trend ? x0[1] : 0, q = trend ? l + phi * b : l, d = 0;
 	double sse = 0, logf = 0, prod = 1;
 	int j = 0;
 
@@ -42,7 +47,7 @@ static double ets_pass(const struct fc_ets *mod, const double *x0, const double 
 			ring[i] = x0[2 + m - 1 - i];
 	for (int t = 0; t < n; t++) {
 		const double yt = y[t];
-		double q = l + phi * b, so = 0, f, e, p, lnew;
+		double so = 0, f, e, p;
 
 		if (season == 'A') {
 			so = ring[j];
@@ -74,15 +79,27 @@ static double ets_pass(const struct fc_ets *mod, const double *x0, const double 
 		sse += e * e;
 		if (fitted != NULL)
 			fitted[t] = f;
-		lnew = q + alpha * (p - q);
-		b = phi * b + bfac * (lnew - q);
+		d = p - q;
 		if (season == 'A')
 			ring[j] = so + gamma * (yt - q - so);
 		else if (season == 'M')
 			ring[j] = so + gamma * (yt / q - so);
-		l = lnew;
 		if (++j == m)
 			j = 0;
+		if (t == n - 1) {
+			l = q + alpha * d;
+			if (trend)
+				b = phi * b + beta * d;
+			break;
+		}
+		if (trend) {
+			double qn = (q + phi2 * b) + c1 * d;
+
+			b = phi * b + beta * d;
+			q = qn;
+		} else {
+			q = q + alpha * d;
+		}
 	}
 	if (!isfinite(sse) || !isfinite(l) || !isfinite(b))
 		return INFINITY;
@@ -98,6 +115,28 @@ static double ets_pass(const struct fc_ets *mod, const double *x0, const double 
 	/* A perfect fit (a constant series) would give log 0: the floor
 	 * lets the simplest perfect model win on its parameter count. */
 	return n > 0 ? n * log(fmax(sse, 1e-20 * n)) + (mult_err ? 2 * logf : 0) : 0;
+}
+
+#define ETS_PASS_E(S, T)                                                                  \
+	(me ? ets_pass_core(mod, x0, y, n, strict, fitted, st, sse_out, S, true, T)           \
+	    : ets_pass_core(mod, x0, y, n, strict, fitted, st, sse_out, S, false, T))
+#define ETS_PASS_ET(S) (tr ? ETS_PASS_E(S, true) : ETS_PASS_E(S, false))
+
+/* ets_pass_core with the form's error, trend and season fixed at compile
+ * time, so that each of the recursions runs without branching on them. */
+static double ets_pass(const struct fc_ets *mod, const double *x0, const double *y, int n,
+                       bool strict, double *fitted, struct ets_state *st, double *sse_out)
+{
+	const bool me = mod->error == 'M', tr = mod->trend != 'N';
+
+	switch (mod->season) {
+	case 'A':
+		return ETS_PASS_ET('A');
+	case 'M':
+		return ETS_PASS_ET('M');
+	default:
+		return ETS_PASS_ET('N');
+	}
 }
 
 /* The number of free initial states: level, growth, and all seasonal
@@ -457,107 +496,169 @@ static void ets_alpha_grid(struct ets_ctx *ctx, double *u, double lik)
 }
 
 /* The rounds of the fit: the evaluations Nelder-Mead may spend in each. A
- * round ends with the states re-solved for the new parameters. */
-static const int ets_round_evals[] = { 160, 100, 60 };
+ * round starts with the states re-solved for the current parameters, and
+ * the fit stops early once a round gains less than ETS_ROUND_GAIN. */
+static const int ets_round_evals[] = { 100, 80, 60 };
+#define ETS_ROUNDS ((int)(sizeof ets_round_evals / sizeof ets_round_evals[0]))
+#define ETS_ROUND_GAIN 1e-3
 
-int fc_ets_fit(const double *y, int n, int m, char error, char trend, char season,
-               bool damped, const struct fc_ets *start, struct fc_ets *out)
+int fc_ets_fit_begin(const double *y, int n, int m, char error, char trend, char season,
+                     bool damped, const struct fc_ets *start, struct fc_ets_fitting *f)
 {
-	struct fc_ets mod;
-	struct ets_ctx ctx;
-	double u[4], lik, sse = 0, *wk;
-	int k, d, nfit;
+	struct fc_ets *mod = &f->mod;
+	int k, d;
 
-	memset(&mod, 0, sizeof mod);
-	mod.error = error;
-	mod.trend = trend;
-	mod.season = season;
-	mod.damped = damped && trend != 'N';
-	mod.m = season == 'N' ? 1 : m;
-	mod.beta = mod.gamma = 0;
-	mod.phi = 1;
+	memset(f, 0, sizeof *f);
+	mod->error = error;
+	mod->trend = trend;
+	mod->season = season;
+	mod->damped = damped && trend != 'N';
+	mod->m = season == 'N' ? 1 : m;
+	mod->beta = mod->gamma = 0;
+	mod->phi = 1;
 	if (season != 'N' && (m < 2 || m > FC_MAXM || n < 2 * m))
 		return -1;
 	if (error == 'M' || season == 'M')
 		for (int t = 0; t < n; t++)
 			if (!(y[t] > 0))
 				return -1;
-	k = ets_nfree(&mod);
-	d = 1 + (trend != 'N') + (season != 'N') + mod.damped;
+	k = ets_nfree(mod);
+	d = 1 + (trend != 'N') + (season != 'N') + mod->damped;
 	/* R's ets skips a form with as many parameters as data points less one. */
 	if (k + d >= n - 1)
 		return -1;
-	if (start != NULL && start->trend == trend && start->season == season && start->m == mod.m) {
-		memcpy(mod.x0, start->x0, sizeof mod.x0);
-		mod.alpha = start->alpha;
-		mod.beta = start->beta;
-		mod.gamma = start->gamma;
-		mod.phi = mod.damped ? (start->damped ? start->phi : 0.97) : 1;
-		if (!ets_x0_ok(&mod, mod.x0))
+	if (start != NULL && start->trend == trend && start->season == season && start->m == mod->m) {
+		memcpy(mod->x0, start->x0, sizeof mod->x0);
+		mod->alpha = start->alpha;
+		mod->beta = start->beta;
+		mod->gamma = start->gamma;
+		mod->phi = mod->damped ? (start->damped ? start->phi : 0.97) : 1;
+		if (!ets_x0_ok(mod, mod->x0))
 			start = NULL;
 	} else {
 		start = NULL;
 	}
 	if (start == NULL) {
-		if (ets_heuristic(&mod, y, n) != 0)
+		if (ets_heuristic(mod, y, n) != 0)
 			return -1;
 		/* R's initparam: a small alpha for seasonal data, beta and
 		 * gamma near their lower bounds, phi near its upper one. */
-		mod.alpha = FC_PAR_LO + 0.2 * (FC_PAR_HI - FC_PAR_LO) / mod.m;
-		mod.beta = FC_PAR_LO + 0.1 * (mod.alpha - FC_PAR_LO);
-		mod.gamma = FC_PAR_LO + 0.05 * (1 - mod.alpha - FC_PAR_LO);
-		mod.phi = mod.damped ? FC_PHI_LO + 0.99 * (FC_PHI_HI - FC_PHI_LO) : 1;
+		mod->alpha = FC_PAR_LO + 0.2 * (FC_PAR_HI - FC_PAR_LO) / mod->m;
+		mod->beta = FC_PAR_LO + 0.1 * (mod->alpha - FC_PAR_LO);
+		mod->gamma = FC_PAR_LO + 0.05 * (1 - mod->alpha - FC_PAR_LO);
+		mod->phi = mod->damped ? FC_PHI_LO + 0.99 * (FC_PHI_HI - FC_PHI_LO) : 1;
 	}
-	wk = malloc(((size_t)(mod.m + 8) * (size_t)k + (size_t)k * (size_t)k + 3 * (size_t)k) * sizeof *wk);
+	mod->np = k + d + 1;
+	f->from_start = start != NULL;
+	f->lik = ets_pass(mod, mod->x0, y, n, true, NULL, NULL, NULL);
+	return 0;
+}
+
+/* The working memory of ets_gn for a model. */
+static double *ets_wk(const struct fc_ets *mod)
+{
+	size_t k = (size_t)ets_nfree(mod);
+
+	return malloc(((size_t)(mod->m + 8) * k + k * k + 3 * k) * sizeof(double));
+}
+
+int fc_ets_fit_rounds(struct fc_ets_fitting *f, const double *y, int n, int upto)
+{
+	struct fc_ets *mod = &f->mod;
+	const int gn_steps = mod->error == 'M' || mod->season == 'M' ? 3 : 1;
+	struct ets_ctx ctx;
+	double u[4], *wk;
+
+	if (f->done || f->round >= upto)
+		return 0;
+	wk = ets_wk(mod);
 	if (wk == NULL)
 		return -1;
-	ctx.mod = &mod;
+	ctx.mod = mod;
 	ctx.y = y;
 	ctx.n = n;
-	ctx.d = d;
-	lik = ets_pass(&mod, mod.x0, y, n, true, NULL, NULL, NULL);
-	for (size_t r = 0; r < sizeof ets_round_evals / sizeof ets_round_evals[0]; r++) {
-		double before = lik, found, keep[4];
+	ctx.d = mod->np - 1 - ets_nfree(mod);
+	for (; f->round < upto && f->round < ETS_ROUNDS; f->round++) {
+		const int r = f->round;
+		double before = f->lik, lik = f->lik, found, keep[4];
 
-		lik = ets_gn(&mod, y, n, wk, error == 'M' || season == 'M' ? 3 : 1, lik);
-		keep[0] = mod.alpha;
-		keep[1] = mod.beta;
-		keep[2] = mod.gamma;
-		keep[3] = mod.phi;
-		ets_get_params(&mod, u);
-		if (r == 0 && start == NULL)
+		lik = ets_gn(mod, y, n, wk, gn_steps, lik);
+		keep[0] = mod->alpha;
+		keep[1] = mod->beta;
+		keep[2] = mod->gamma;
+		keep[3] = mod->phi;
+		ets_get_params(mod, u);
+		if (r == 0 && !f->from_start)
 			ets_alpha_grid(&ctx, u, lik);
-		found = fc_nelder_mead(ets_objective, &ctx, u, d, r == 0 && start == NULL ? 0.2 : 0.1,
-		                       ets_round_evals[r] / (start != NULL ? 2 : 1), NULL);
+		found = fc_nelder_mead(ets_objective, &ctx, u, ctx.d, r == 0 && !f->from_start ? 0.2 : 0.1,
+		                       ets_round_evals[r] / (f->from_start ? 2 : 1), NULL);
 		if (found < lik) {
-			ets_set_params(&mod, u);
+			ets_set_params(mod, u);
 			lik = found;
 		} else {
-			mod.alpha = keep[0];
-			mod.beta = keep[1];
-			mod.gamma = keep[2];
-			mod.phi = keep[3];
+			mod->alpha = keep[0];
+			mod->beta = keep[1];
+			mod->gamma = keep[2];
+			mod->phi = keep[3];
 		}
-		if (!(before - lik > 1e-3))
+		f->lik = lik;
+		if (!(before - lik > ETS_ROUND_GAIN)) {
+			f->done = true;
 			break;
+		}
 	}
-	lik = ets_gn(&mod, y, n, wk, error == 'M' || season == 'M' ? 3 : 1,
-	             ets_pass(&mod, mod.x0, y, n, true, NULL, NULL, NULL));
+	if (f->round >= ETS_ROUNDS)
+		f->done = true;
 	free(wk);
-	lik = ets_pass(&mod, mod.x0, y, n, true, NULL, NULL, &sse);
+	return 0;
+}
+
+double fc_ets_fit_aicc(const struct fc_ets_fitting *f, int n)
+{
+	const int np = f->mod.np;
+
+	if (n - np - 1 <= 0 || !isfinite(f->lik))
+		return INFINITY;
+	return f->lik + 2.0 * np + 2.0 * np * (np + 1) / (double)(n - np - 1);
+}
+
+int fc_ets_fit_end(struct fc_ets_fitting *f, const double *y, int n, struct fc_ets *out)
+{
+	struct fc_ets *mod = &f->mod;
+	const int k = ets_nfree(mod), d = mod->np - 1 - k;
+	double lik, sse = 0, *wk = ets_wk(mod);
+	int nfit;
+
+	if (wk == NULL)
+		return -1;
+	/* The states re-solved for the final parameters. */
+	ets_gn(mod, y, n, wk, mod->error == 'M' || mod->season == 'M' ? 3 : 1,
+	       ets_pass(mod, mod->x0, y, n, true, NULL, NULL, NULL));
+	free(wk);
+	lik = ets_pass(mod, mod->x0, y, n, true, NULL, NULL, &sse);
 	if (!isfinite(lik))
 		return -1;
-	mod.lik = lik;
-	mod.np = k + d + 1;
+	mod->lik = lik;
 	nfit = n - (k + d);
-	mod.sigma2 = sse / (nfit > 0 ? nfit : n);
-	mod.aicc = lik + 2.0 * mod.np + 2.0 * mod.np * (mod.np + 1) / (double)(n - mod.np - 1);
-	if (n - mod.np - 1 <= 0)
-		mod.aicc = INFINITY;
-	if (!mod.damped)
-		mod.phi = 1;
-	*out = mod;
+	mod->sigma2 = sse / (nfit > 0 ? nfit : n);
+	mod->aicc = lik + 2.0 * mod->np + 2.0 * mod->np * (mod->np + 1) / (double)(n - mod->np - 1);
+	if (n - mod->np - 1 <= 0)
+		mod->aicc = INFINITY;
+	if (!mod->damped)
+		mod->phi = 1;
+	*out = *mod;
 	return 0;
+}
+
+int fc_ets_fit(const double *y, int n, int m, char error, char trend, char season,
+               bool damped, const struct fc_ets *start, struct fc_ets *out)
+{
+	struct fc_ets_fitting f;
+
+	if (fc_ets_fit_begin(y, n, m, error, trend, season, damped, start, &f) != 0
+	    || fc_ets_fit_rounds(&f, y, n, INT_MAX) != 0)
+		return -1;
+	return fc_ets_fit_end(&f, y, n, out);
 }
 
 void fc_ets_name(const struct fc_ets *mod, char *buf, size_t size)

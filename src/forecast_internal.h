@@ -72,6 +72,24 @@ int fc_solve_spd(double *A, double *b, int k);
 int fc_ets_fit(const double *y, int n, int m, char error, char trend, char season,
                bool damped, const struct fc_ets *start, struct fc_ets *out);
 
+/* fc_ets_fit in stages, so that a choice among forms can drop those that
+ * fall behind before spending the later rounds on them: begin (0, or -1
+ * as fc_ets_fit), rounds up to a count (0, or -1 when out of memory),
+ * the AICc the likelihood reached so far gives, and end, which finishes
+ * the fit into out (0, or -1 as fc_ets_fit). */
+struct fc_ets_fitting {
+	struct fc_ets mod;
+	double lik;        /* the likelihood reached so far */
+	int round;         /* rounds done */
+	bool from_start;   /* started from a fitted model */
+	bool done;         /* no round left, or the last gained too little */
+};
+int fc_ets_fit_begin(const double *y, int n, int m, char error, char trend, char season,
+                     bool damped, const struct fc_ets *start, struct fc_ets_fitting *f);
+int fc_ets_fit_rounds(struct fc_ets_fitting *f, const double *y, int n, int upto);
+double fc_ets_fit_aicc(const struct fc_ets_fitting *f, int n);
+int fc_ets_fit_end(struct fc_ets_fitting *f, const double *y, int n, struct fc_ets *out);
+
 /* The one-step fitted values, point forecasts and forecast-error variances
  * (Hyndman et al. 2008: exact for classes 1 and 2, the approximation for
  * class 3) of a fitted model. Returns 0, or -1 when it cannot be run. */
