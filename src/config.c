@@ -336,6 +336,23 @@ void config_free(struct config *c)
 	}
 }
 
+int config_warnings(const struct config *c, struct buf *out)
+{
+	int n = 0;
+
+	/* Tokens are checked for their issuer; without one, none passes. */
+	if ((c->clerk_jwks_file[0] != '\0' || c->clerk_jwt_key[0] != '\0') && c->clerk_issuer[0] == '\0') {
+		buf_puts(out, "CLERK_ISSUER: empty while session-token keys are set, so every session token is refused\n");
+		n++;
+	}
+	if (c->clerk_issuer[0] != '\0' && c->clerk_jwks_file[0] == '\0' && c->clerk_jwt_key[0] == '\0') {
+		buf_puts(out, "CLERK_ISSUER: set, but neither CLERK_JWKS_FILE nor CLERK_JWT_KEY gives a key, so every session"
+		              " token is refused\n");
+		n++;
+	}
+	return n;
+}
+
 int config_diff_fixed(const struct config *a, const struct config *b, struct buf *out)
 {
 	int n = 0;

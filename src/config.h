@@ -124,6 +124,9 @@ int config_load(struct config *c, config_getter get, void *arg, struct buf *erro
 const char *config_getenv(const char *name, void *arg);
 /* Releases the strings c owns. */
 void config_free(struct config *c);
+/* Appends a line per setting that is valid alone but does not do what it
+ * seems to with the others ("NAME: why"); returns how many. */
+int config_warnings(const struct config *c, struct buf *out);
 /* Appends a line per non-reloadable variable that differs between a and b. */
 int config_diff_fixed(const struct config *a, const struct config *b, struct buf *out);
 

@@ -143,6 +143,13 @@ int envfile_config_logged(struct config *c, const char *env_file)
 		for (char *line = strtok_r(errors.data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
 			log_error("configuration: %s", line);
 		config_free(c);
+	} else {
+		char *save = NULL;
+
+		buf_reset(&errors);
+		config_warnings(c, &errors);
+		for (char *line = strtok_r(errors.data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+			log_warn("configuration: %s", line);
 	}
 	buf_free(&errors);
 	return nerr > 0 ? -1 : 0;

@@ -631,11 +631,17 @@ static int verb_maintenance(struct ctl *ctl, int argc, char **argv)
 
 static int verb_check_config(struct ctl *ctl, int argc, char **argv)
 {
-	(void)ctl;
+	struct buf warnings = BUF_INIT;
+	int n;
+
 	(void)argv;
 	if (argc != 1)
 		return bad_usage("check-config");
-	printf("configuration ok\n");
+	n = config_warnings(ctl->cfg, &warnings);
+	if (n > 0)
+		printf("%s", warnings.data);
+	printf("configuration ok%s\n", n > 0 ? ", with the warnings above" : "");
+	buf_free(&warnings);
 	return 0;
 }
 

@@ -67,6 +67,33 @@ static void assert_one_error(const struct env_pair *env, const char *var, const 
 	buf_free(&errors);
 }
 
+/* Settings valid alone that defeat each other are named. */
+START_TEST(test_warnings)
+{
+	static const struct env_pair keys_no_issuer[] = { { "CLERK_JWT_KEY", "-----BEGIN PUBLIC KEY-----" }, { NULL, NULL } };
+	static const struct env_pair issuer_no_keys[] = { { "CLERK_ISSUER", "https://clerk.example.com" }, { NULL, NULL } };
+	static const struct env_pair both[] = { { "CLERK_JWKS_FILE", "/etc/sentia/jwks.json" },
+	                                        { "CLERK_ISSUER", "https://clerk.example.com" }, { NULL, NULL } };
+	static const struct env_pair none[] = { { NULL, NULL } };
+	const struct env_pair *cases[] = { keys_no_issuer, issuer_no_keys, both, none };
+	const int expect[] = { 1, 1, 0, 0 };
+
+	for (size_t i = 0; i < 4; i++) {
+		struct config c;
+		struct buf errors = BUF_INIT, warnings = BUF_INIT;
+
+		ck_assert_int_eq(config_load(&c, table_get, (void *)cases[i], &errors), 0);
+		ck_assert_int_eq(config_warnings(&c, &warnings), expect[i]);
+		ck_assert_int_eq(count_lines(&warnings), expect[i]);
+		if (expect[i] > 0)
+			ck_assert(has_line_for(&warnings, "CLERK_ISSUER"));
+		config_free(&c);
+		buf_free(&errors);
+		buf_free(&warnings);
+	}
+}
+END_TEST
+
 START_TEST(test_defaults)
 {
 	static const struct env_pair env[] = { { NULL, NULL } };
@@ -399,6 +426,7 @@ Suite *config_suite(void)
 	TCase *tc_diff = tcase_create("diff");
 
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_warnings);
 	tcase_add_test(tc, test_values_read);
 	tcase_add_test(tc, test_int_not_a_number);
 	tcase_add_test(tc, test_int_below_min);
