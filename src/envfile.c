@@ -147,9 +147,9 @@ int envfile_config_logged(struct config *c, const char *env_file)
 		char *save = NULL;
 
 		buf_reset(&errors);
-		config_warnings(c, &errors);
-		for (char *line = strtok_r(errors.data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
-			log_warn("configuration: %s", line);
+		if (config_warnings(c, &errors) > 0)
+			for (char *line = strtok_r(errors.data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+				log_warn("configuration: %s", line);
 	}
 	buf_free(&errors);
 	return nerr > 0 ? -1 : 0;
