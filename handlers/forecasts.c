@@ -30,12 +30,6 @@
 	" r.job_id, r.cancel_requested" \
 	" FROM forecast_runs r LEFT JOIN jobs j ON j.id = r.job_id"
 
-/* A column as JSON: null, or text. */
-static struct json_object *text_or_null(const PGresult *r, int row, int col)
-{
-	return PQgetisnull(r, row, col) ? NULL : json_object_new_string(PQgetvalue(r, row, col));
-}
-
 /* The run object of row 0. */
 static struct json_object *run_object(const PGresult *r)
 {
@@ -50,10 +44,10 @@ static struct json_object *run_object(const PGresult *r)
 	json_object_object_add(p, "skus_failed", json_object_new_int64(strtoll(PQgetvalue(r, 0, 5), NULL, 10)));
 	json_object_object_add(p, "percent", json_object_new_int64(total > 0 ? done * 100 / total : 100));
 	json_object_object_add(o, "progress", p);
-	json_object_object_add(o, "error", text_or_null(r, 0, 6));
-	json_object_object_add(o, "created_at", text_or_null(r, 0, 7));
-	json_object_object_add(o, "started_at", text_or_null(r, 0, 8));
-	json_object_object_add(o, "finished_at", text_or_null(r, 0, 9));
+	json_object_object_add(o, "error", db_json_value(r, 0, 6));
+	json_object_object_add(o, "created_at", db_json_value(r, 0, 7));
+	json_object_object_add(o, "started_at", db_json_value(r, 0, 8));
+	json_object_object_add(o, "finished_at", db_json_value(r, 0, 9));
 	json_object_object_add(o, "queue_job_id", PQgetisnull(r, 0, 10) ? NULL
 	                       : json_object_new_int64(strtoll(PQgetvalue(r, 0, 10), NULL, 10)));
 	json_object_object_add(o, "cancel_requested", json_object_new_boolean(PQgetvalue(r, 0, 11)[0] == 't'));
@@ -93,28 +87,14 @@ static int respond_run(struct app *app, struct response *res, int status, int64_
 static struct json_object *parse_request(struct request *req, struct response *res)
 {
 	static const char *const allowed[] = { "sku", "skus", "all", "horizon", "frequency", "method" };
-	struct json_object *body = json_tokener_parse(req->body.data != NULL ? req->body.data : ""), *v, *out = NULL;
+	struct json_object *body = param_body(req, res, allowed, sizeof allowed / sizeof allowed[0], 0), *v, *out = NULL;
 	struct json_object *skus = NULL;
 	int given = 0;
 	char msg[200];
 	const char *why = NULL;
 
-	if (body == NULL || !json_object_is_type(body, json_type_object)) {
-		why = "The body is a JSON object: {\"sku\": \"...\", \"horizon\": 1..365, \"frequency\": \"day|week|month\"}.";
-		goto bad;
-	}
-	json_object_object_foreach(body, key, val) {
-		size_t i;
-
-		(void)val;
-		for (i = 0; i < sizeof allowed / sizeof allowed[0] && strcmp(key, allowed[i]) != 0; i++)
-			;
-		if (i == sizeof allowed / sizeof allowed[0]) {
-			snprintf(msg, sizeof msg, "The field \"%.60s\" is not one this route takes.", key);
-			why = msg;
-			goto bad;
-		}
-	}
+	if (body == NULL)
+		return NULL;
 	out = json_object_new_object();
 	if (json_object_object_get_ex(body, "sku", &v)) {
 		given++;
@@ -385,13 +365,13 @@ static struct json_object *forecast_object(const PGresult *r, int i)
 	json_object_object_add(o, "run_id", json_object_new_int64(strtoll(PQgetvalue(r, i, 17), NULL, 10)));
 	json_object_object_add(o, "created_at", json_object_new_string(PQgetvalue(r, i, 18)));
 	json_object_object_add(o, "status", json_object_new_string(PQgetvalue(r, i, 1)));
-	json_object_object_add(o, "error", text_or_null(r, i, 2));
+	json_object_object_add(o, "error", db_json_value(r, i, 2));
 	json_object_object_add(o, "method", json_object_new_string(PQgetvalue(r, i, 3)));
-	json_object_object_add(o, "model", text_or_null(r, i, 4));
+	json_object_object_add(o, "model", db_json_value(r, i, 4));
 	json_object_object_add(o, "frequency", json_object_new_string(PQgetvalue(r, i, 5)));
 	json_object_object_add(o, "horizon", json_object_new_int(atoi(PQgetvalue(r, i, 6))));
-	json_object_object_add(h, "start", text_or_null(r, i, 7));
-	json_object_object_add(h, "end", text_or_null(r, i, 8));
+	json_object_object_add(h, "start", db_json_value(r, i, 7));
+	json_object_object_add(h, "end", db_json_value(r, i, 8));
 	json_object_object_add(h, "periods", PQgetisnull(r, i, 9) ? NULL : json_object_new_int(atoi(PQgetvalue(r, i, 9))));
 	json_object_object_add(o, "history", h);
 	json_object_object_add(o, "points", PQgetisnull(r, i, 10) ? NULL : json_tokener_parse(PQgetvalue(r, i, 10)));
@@ -406,22 +386,16 @@ static struct json_object *forecast_object(const PGresult *r, int i)
 	return o;
 }
 
-/* Reads limit and offset; 0, or -1 with a 400 set. */
+/* Reads limit and offset as text for a statement; 0, or -1 with a 400 set. */
 static int page(struct request *req, struct response *res, char limit[24], char offset[24])
 {
-	struct buf v = BUF_INIT;
 	int64_t l = 100, o = 0;
-	int rc = 0;
 
-	if ((request_query(req, "limit", &v) != 0 && value_int(v.data, v.len, 1, 1000, &l) != VALUE_OK)
-	    || (buf_reset(&v), request_query(req, "offset", &v) != 0 && value_int(v.data, v.len, 0, 100000000, &o) != VALUE_OK)) {
-		res_error(res, 400, "invalid_parameter", "limit is 1 to 1000 and offset a whole number from 0.");
-		rc = -1;
-	}
-	buf_free(&v);
+	if (param_int(req, res, "limit", 1, 1000, &l) != 0 || param_int(req, res, "offset", 0, 100000000, &o) != 0)
+		return -1;
 	snprintf(limit, 24, "%lld", (long long)l);
 	snprintf(offset, 24, "%lld", (long long)o);
-	return rc;
+	return 0;
 }
 
 /* Answers with the forecasts a statement returns, under "results" (or
@@ -579,7 +553,7 @@ void forecasts_accuracy(struct request *req, struct response *res)
 		json_object_object_add(e, "sku", json_object_new_string(PQgetvalue(r, i, 0)));
 		json_object_object_add(e, "mase", measure(r, i, 1));
 		json_object_object_add(e, "smape", measure(r, i, 2));
-		json_object_object_add(e, "model", text_or_null(r, i, 3));
+		json_object_object_add(e, "model", db_json_value(r, i, 3));
 		json_object_object_add(e, "run_id", json_object_new_int64(strtoll(PQgetvalue(r, i, 4), NULL, 10)));
 		if (atoi(PQgetvalue(r, i, 5)) > 0) {
 			act = json_object_new_object();

@@ -312,31 +312,6 @@ void imports_get(struct request *req, struct response *res)
 		res_unavailable(res, "PostgreSQL", req->app->db.error);
 }
 
-/* Reads an optional positive integer query parameter into *v (default
- * kept); -1 with a 400 answered when it is malformed or out of range. */
-static int query_int(struct request *req, struct response *res, const char *name, int64_t max, int64_t *v)
-{
-	struct buf b = BUF_INIT;
-	int rc = request_query(req, name, &b);
-	int64_t x;
-
-	if (rc == 0) {
-		buf_free(&b);
-		return 0;
-	}
-	x = rc == 1 ? request_parse_id(b.data) : 0;
-	buf_free(&b);
-	if (x < 1 || x > max) {
-		char msg[128];
-
-		snprintf(msg, sizeof msg, "The %s parameter is a whole number from 1 to %lld.", name, (long long)max);
-		res_error(res, 400, "invalid_parameter", msg);
-		return -1;
-	}
-	*v = x;
-	return 0;
-}
-
 /* Adds the link to a list's next page: a page as long as the limit may
  * have one after it; a shorter one is the last. */
 static void set_next(struct json_object *o, int full, const char *link)
@@ -360,7 +335,7 @@ void imports_errors(struct request *req, struct response *res)
 		res_error(res, 400, "invalid_id", "An import id is a positive whole number.");
 		return;
 	}
-	if (query_int(req, res, "limit", 1000, &limit) != 0 || query_int(req, res, "after", INT64_C(999999999999999999), &after) != 0)
+	if (param_int(req, res, "limit", 1, 1000, &limit) != 0 || param_int(req, res, "after", 1, INT64_C(999999999999999999), &after) != 0)
 		return;
 	snprintf(idtext, sizeof idtext, "%lld", (long long)id);
 	snprintf(lim, sizeof lim, "%lld", (long long)limit);
@@ -411,7 +386,7 @@ void imports_list(struct request *req, struct response *res)
 	PGresult *r;
 	int n;
 
-	if (query_int(req, res, "limit", 500, &limit) != 0 || query_int(req, res, "before", before, &before) != 0)
+	if (param_int(req, res, "limit", 1, 500, &limit) != 0 || param_int(req, res, "before", 1, before, &before) != 0)
 		return;
 	snprintf(lim, sizeof lim, "%lld", (long long)limit);
 	snprintf(bef, sizeof bef, "%lld", (long long)before);

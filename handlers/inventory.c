@@ -145,32 +145,14 @@ void inventory_policy(struct request *req, struct response *res)
 	struct cache_slot slot;
 	PGresult *r;
 	int rc;
-	static const struct {
-		const char *name;
-		int64_t min, max;
-	} ints[] = {
-		{ "history_days", 7, 3660 },
-		{ "limit", 1, 1000 },
-		{ "offset", 0, 100000000 },
-	};
-	int64_t *targets[] = { &history, &limit, &offset };
 
 	if ((rc = request_query(req, "sku", &sku)) < 0 || (rc > 0 && value_text(sku.data, sku.len, 64) != VALUE_OK)) {
 		res_error(res, 400, "invalid_parameter", "The parameter sku is a product's SKU.");
 		goto out;
 	}
-	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
-		char msg[120];
-
-		buf_reset(&v);
-		if ((rc = request_query(req, ints[i].name, &v)) != 0
-		    && (rc < 0 || value_int(v.data, v.len, ints[i].min, ints[i].max, targets[i]) != VALUE_OK)) {
-			snprintf(msg, sizeof msg, "The parameter %s is a whole number from %lld to %lld.", ints[i].name,
-			         (long long)ints[i].min, (long long)ints[i].max);
-			res_error(res, 400, "invalid_parameter", msg);
-			goto out;
-		}
-	}
+	if (param_int(req, res, "history_days", 7, 3660, &history) != 0 || param_int(req, res, "limit", 1, 1000, &limit) != 0
+	    || param_int(req, res, "offset", 0, 100000000, &offset) != 0)
+		goto out;
 	buf_reset(&v);
 	if ((rc = request_query(req, "service_level", &v)) != 0) {
 		char *end;
@@ -181,11 +163,8 @@ void inventory_policy(struct request *req, struct response *res)
 			goto out;
 		}
 	}
-	buf_reset(&v);
-	if ((rc = request_query(req, "as_of", &v)) != 0 && (rc < 0 || value_date(v.data, v.len, &as_of) != VALUE_OK)) {
-		res_error(res, 400, "invalid_parameter", "The parameter as_of is a date: YYYY-MM-DD.");
+	if (param_date(req, res, "as_of", &as_of) != 0)
 		goto out;
-	}
 	if (cache_serve(req, res, &slot))
 		goto out;
 	z = normal_quantile(sl);

@@ -5,10 +5,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "router.h"
 
 extern const struct route routes[];
 extern const size_t nroutes;
+
+/* handlers/params.c: query parameters and bodies, with the same 400
+ * answers everywhere. param_int and param_date leave *n / *days alone
+ * when the parameter is absent, and return 0, or -1 with a 400
+ * invalid_parameter set. param_body returns the body's JSON object (the
+ * caller puts it), an empty one for an empty body when empty_ok, or NULL
+ * with a 400 invalid_body set when it is not an object or has a member not
+ * in allowed. */
+int param_int(struct request *req, struct response *res, const char *name, int64_t min, int64_t max, int64_t *n);
+int param_date(struct request *req, struct response *res, const char *name, int32_t *days);
+struct json_object *param_body(struct request *req, struct response *res, const char *const *allowed,
+                               size_t nallowed, int empty_ok);
 
 /* handlers/ops.c: health, readiness, status and metrics. */
 void ops_health(struct request *req, struct response *res);

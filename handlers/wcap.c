@@ -28,45 +28,6 @@ void wcap_refresh_metrics(struct app *app)
 	PQclear(r);
 }
 
-/* Reads query parameter name as a date into *days (left alone when the
- * parameter is absent). Returns 0, or -1 with a 400 set. */
-static int query_date(struct request *req, struct response *res, const char *name, int32_t *days)
-{
-	struct buf v = BUF_INIT;
-	int rc = request_query(req, name, &v), out = 0;
-	char msg[120];
-
-	if (rc != 0 && (rc < 0 || value_date(v.data, v.len, days) != VALUE_OK)) {
-		snprintf(msg, sizeof msg, "The parameter %s is a date: YYYY-MM-DD.", name);
-		res_error(res, 400, "invalid_parameter", msg);
-		out = -1;
-	}
-	buf_free(&v);
-	return out;
-}
-
-/* Reads query parameter name as a whole number from min to max into *n
- * (left alone when absent). Returns 0, or -1 with a 400 set. */
-static int query_int(struct request *req, struct response *res, const char *name, long min, long max, long *n)
-{
-	struct buf v = BUF_INIT;
-	int64_t x;
-	int rc = request_query(req, name, &v), out = 0;
-	char msg[120];
-
-	if (rc != 0) {
-		if (rc < 0 || value_int(v.data, v.len, min, max, &x) != VALUE_OK) {
-			snprintf(msg, sizeof msg, "The parameter %s is a whole number from %ld to %ld.", name, min, max);
-			res_error(res, 400, "invalid_parameter", msg);
-			out = -1;
-		} else {
-			*n = (long)x;
-		}
-	}
-	buf_free(&v);
-	return out;
-}
-
 /* Adds what the recency objective needs to see: computed_at, the age, and
  * whether it is past the objective. */
 static void add_recency(struct json_object *o, const char *computed_at, double age_s, int snapshot)
@@ -106,6 +67,7 @@ void wcap_get(struct request *req, struct response *res)
 {
 	struct app *app = req->app;
 	struct wcap_period p = { civil_today(), app->cfg->wc_window_days };
+	int64_t window = p.window_days;
 	struct buf probe = BUF_INIT;
 	struct cache_slot slot;
 	int explicit;
@@ -113,9 +75,10 @@ void wcap_get(struct request *req, struct response *res)
 
 	explicit = request_query(req, "as_of", &probe) != 0 || request_query(req, "window_days", &probe) != 0;
 	buf_free(&probe);
-	if (query_date(req, res, "as_of", &p.as_of) != 0
-	    || query_int(req, res, "window_days", 1, WCAP_MAX_WINDOW_DAYS, &p.window_days) != 0)
+	if (param_date(req, res, "as_of", &p.as_of) != 0
+	    || param_int(req, res, "window_days", 1, WCAP_MAX_WINDOW_DAYS, &window) != 0)
 		return;
+	p.window_days = (long)window;
 	if (cache_serve(req, res, &slot))
 		return;
 	if (explicit) {
@@ -254,7 +217,7 @@ void wcap_ageing_get(struct request *req, struct response *res)
 	struct json_object *o;
 	struct cache_slot slot;
 
-	if (query_date(req, res, "as_of", &as_of) != 0)
+	if (param_date(req, res, "as_of", &as_of) != 0)
 		return;
 	if (cache_serve(req, res, &slot))
 		return;
@@ -267,38 +230,6 @@ void wcap_ageing_get(struct request *req, struct response *res)
 	cache_store(req, res, &slot);
 }
 
-/* Parses the body as a JSON object whose members are all in allowed;
- * NULL with a 400 set otherwise. The caller puts the object. */
-static struct json_object *body_object(struct request *req, struct response *res, const char *const *allowed,
-                                       size_t nallowed, int empty_ok)
-{
-	struct json_object *body;
-	char msg[160];
-
-	if (empty_ok && req->body.len == 0)
-		return json_object_new_object();
-	body = json_tokener_parse(req->body.data != NULL ? req->body.data : "");
-	if (body == NULL || !json_object_is_type(body, json_type_object)) {
-		json_object_put(body);
-		res_error(res, 400, "invalid_body", "The body is not a JSON object.");
-		return NULL;
-	}
-	json_object_object_foreach(body, key, val) {
-		size_t i;
-
-		(void)val;
-		for (i = 0; i < nallowed && strcmp(key, allowed[i]) != 0; i++)
-			;
-		if (i == nallowed) {
-			snprintf(msg, sizeof msg, "The field \"%.60s\" is not one this route takes.", key);
-			json_object_put(body);
-			res_error(res, 400, "invalid_body", msg);
-			return NULL;
-		}
-	}
-	return body;
-}
-
 /* POST /api/working-capital/recompute {"as_of": "YYYY-MM-DD",
  * "window_days": N} (both optional): queues the snapshot's computation and
  * answers 202 with the job. */
@@ -306,7 +237,7 @@ void wcap_recompute(struct request *req, struct response *res)
 {
 	static const char *const allowed[] = { "as_of", "window_days" };
 	struct app *app = req->app;
-	struct json_object *body = body_object(req, res, allowed, 2, 1), *v, *payload;
+	struct json_object *body = param_body(req, res, allowed, 2, 1), *v, *payload;
 	char msg[120];
 	int32_t day;
 	int64_t id;
@@ -373,14 +304,6 @@ static const char scenario_sql[] =
 	"  FROM (SELECT as_of, window_days, computed_at, figures AS f FROM working_capital_snapshots"
 	"   ORDER BY computed_at DESC LIMIT 1) s) x";
 
-/* A numeric column as an exact JSON number, or null. */
-static struct json_object *decimal(const PGresult *r, int col)
-{
-	if (PQgetisnull(r, 0, col))
-		return NULL;
-	return json_object_new_double_s(strtod(PQgetvalue(r, 0, col), NULL), PQgetvalue(r, 0, col));
-}
-
 /* POST /api/working-capital/scenarios {"target_dso": D, "target_dio": D,
  * "target_dpo": D} (any of them, days from 0 to 365): the cash each lever
  * releases or absorbs against the latest snapshot, the total, and the
@@ -389,7 +312,7 @@ void wcap_scenarios(struct request *req, struct response *res)
 {
 	static const char *const allowed[] = { "target_dso", "target_dio", "target_dpo" };
 	struct app *app = req->app;
-	struct json_object *body = body_object(req, res, allowed, 3, 0), *o, *arr, *snap, *cycle;
+	struct json_object *body = param_body(req, res, allowed, 3, 0), *o, *arr, *snap, *cycle;
 	const char *targets[3] = { NULL, NULL, NULL };
 	char text[3][32], msg[160];
 	int given = 0;
@@ -442,19 +365,19 @@ void wcap_scenarios(struct request *req, struct response *res)
 			continue;
 		l = json_object_new_object();
 		json_object_object_add(l, "lever", json_object_new_string(levers[i].figure));
-		json_object_object_add(l, "current", decimal(r, 3 + i));
+		json_object_object_add(l, "current", db_json_value(r, 0, 3 + i));
 		json_object_object_add(l, "target", json_object_new_double_s(strtod(targets[i], NULL), targets[i]));
-		json_object_object_add(l, "cash_released", decimal(r, 7 + i));
+		json_object_object_add(l, "cash_released", db_json_value(r, 0, 7 + i));
 		if (PQgetisnull(r, 0, 7 + i))
 			json_object_object_add(l, "reason", json_object_new_string(levers[i].undefined));
 		json_object_object_add(l, "formula", json_object_new_string(levers[i].formula));
 		json_object_array_add(arr, l);
 	}
 	json_object_object_add(o, "levers", arr);
-	json_object_object_add(o, "total_cash_released", decimal(r, 11));
+	json_object_object_add(o, "total_cash_released", db_json_value(r, 0, 11));
 	cycle = json_object_new_object();
-	json_object_object_add(cycle, "current", decimal(r, 6));
-	json_object_object_add(cycle, "resulting", decimal(r, 10));
+	json_object_object_add(cycle, "current", db_json_value(r, 0, 6));
+	json_object_object_add(cycle, "resulting", db_json_value(r, 0, 10));
 	json_object_object_add(cycle, "formula", json_object_new_string("dso + dio - dpo, each at its target when given"));
 	json_object_object_add(o, "cycle", cycle);
 	res_json(res, 200, o);

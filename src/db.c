@@ -356,3 +356,20 @@ void db_free(struct db *db)
 	free(db->url);
 	db->url = NULL;
 }
+
+struct json_object *db_json_value(const PGresult *r, int row, int col)
+{
+	const char *s;
+
+	if (col < 0 || PQgetisnull(r, row, col))
+		return NULL;
+	s = PQgetvalue(r, row, col);
+	switch (PQftype(r, col)) {
+	case 20: case 21: case 23:            /* int8, int2, int4 */
+		return json_object_new_int64(strtoll(s, NULL, 10));
+	case 1700:                            /* numeric: exactly as PostgreSQL wrote it */
+		return json_object_new_double_s(strtod(s, NULL), s);
+	default:
+		return json_object_new_string(s);
+	}
+}

@@ -3,6 +3,7 @@
 #ifndef SENTIA_DB_H
 #define SENTIA_DB_H
 
+#include <json-c/json.h>
 #include <libpq-fe.h>
 
 #include "retry.h"
@@ -60,6 +61,10 @@ int db_ping(struct db *db, double *latency_ms);
  * libpq keeps its buffers at the largest size a connection ever needed,
  * so after a bulk transfer this is how the memory goes back. */
 void db_disconnect(struct db *db);
+/* A column of a result as JSON: null, an integer (int2/4/8), a decimal
+ * written exactly as PostgreSQL wrote it (numeric: no money goes through
+ * a double), or text. A negative col (PQfnumber found none) is null. */
+struct json_object *db_json_value(const PGresult *r, int row, int col);
 /* Drops the connection and frees what db owns. */
 void db_free(struct db *db);
 

@@ -138,35 +138,28 @@ static int forecast_one(struct job_ctx *ctx, const struct run *run, const char *
 	struct buf points = BUF_INIT;
 	int32_t first = 0, d;
 	size_t n = 0, cap = 0;
-	PGresult *r;
+	PGresult *r = NULL;
 	int ok = 0, rc = -1;
 
 	civil_format(run->last_start, last);
 	snprintf(horizon, sizeof horizon, "%d", run->horizon);
-	r = rows(ctx, "SELECT to_char(date_trunc($2, sale_date), 'YYYY-MM-DD'), sum(quantity)::float8 FROM sales"
-	              " WHERE product_id = $1 AND sale_date < $3::date + $4::interval GROUP BY 1 ORDER BY 1", 4, pq);
-	if (r == NULL)
+	/* With no sales at all (last_start < 0) there is nothing to read. */
+	if (run->last_start >= 0
+	    && (r = rows(ctx, "SELECT to_char(date_trunc($2, sale_date), 'YYYY-MM-DD'), sum(quantity)::float8 FROM sales"
+	                      " WHERE product_id = $1 AND sale_date < $3::date + $4::interval GROUP BY 1 ORDER BY 1",
+	                 4, pq)) == NULL)
 		return -1;
-	if (PQntuples(r) > 0) {
+	if (r != NULL && PQntuples(r) > 0) {
+		int row = 0;
+
 		first = day_of(PQgetvalue(r, 0, 0));
-		/* Periods without sales are zero demand, not missing ones. */
-		d = first;
-		for (int i = 0; i < PQntuples(r) && d <= run->last_start; i++) {
-			int32_t at = day_of(PQgetvalue(r, i, 0));
+		/* Periods without sales are zero demand, not missing ones. The
+		 * rows are period starts (date_trunc), as d is. */
+		for (d = first; d <= run->last_start; d = next_period(run->freq, d)) {
+			double v = 0;
 
-			while (d <= run->last_start && d <= at) {
-				if (n == cap) {
-					double *g = realloc(y, (cap = cap ? cap * 2 : 64) * sizeof *y);
-
-					if (g == NULL)
-						goto nomem;
-					y = g;
-				}
-				y[n++] = d == at ? strtod(PQgetvalue(r, i, 1), NULL) : 0;
-				d = next_period(run->freq, d);
-			}
-		}
-		while (d <= run->last_start) {
+			if (row < PQntuples(r) && day_of(PQgetvalue(r, row, 0)) == d)
+				v = strtod(PQgetvalue(r, row++, 1), NULL);
 			if (n == cap) {
 				double *g = realloc(y, (cap = cap ? cap * 2 : 64) * sizeof *y);
 
@@ -174,13 +167,14 @@ static int forecast_one(struct job_ctx *ctx, const struct run *run, const char *
 					goto nomem;
 				y = g;
 			}
-			y[n++] = 0;
-			d = next_period(run->freq, d);
+			y[n++] = v;
 		}
 	}
 	PQclear(r);
 	r = NULL;
-	if (n == 0) {
+	if (run->last_start < 0) {
+		snprintf(err, sizeof err, "%s has no sales history: there are no sales at all", sku);
+	} else if (n == 0) {
 		snprintf(err, sizeof err, "%s has no sales up to the last complete %s (starting %s)", sku, run->freq->name, last);
 	} else if (n < MIN_PERIODS) {
 		snprintf(err, sizeof err, "%s has %zu %s periods of sales history, too little: at least %d are needed"
@@ -230,12 +224,8 @@ static int forecast_one(struct job_ctx *ctx, const struct run *run, const char *
 		}
 	}
 	if (n > 0) {
-		int32_t end = first;
-
-		for (size_t i = 1; i < n; i++)
-			end = next_period(run->freq, end);
 		civil_format(first, first_s);
-		civil_format(end, end_s);
+		civil_format(run->last_start, end_s);
 		snprintf(periods_s, sizeof periods_s, "%zu", n);
 	}
 	{
@@ -367,25 +357,6 @@ int forecast_job_run(struct job_ctx *ctx)
 				rc = finish(ctx, id, "cancelled", NULL);
 				goto out;
 			}
-		}
-		if (run.last_start < 0) {
-			const char *pe[] = { id, PQgetvalue(r, i, 0), fc_method_name(run.method), run.freq->name, NULL };
-			char h[16], why[200];
-
-			snprintf(h, sizeof h, "%d", run.horizon);
-			snprintf(why, sizeof why, "%s has no sales history: there are no sales at all", PQgetvalue(r, i, 1));
-			pe[4] = h;
-			{
-				const char *pp[] = { pe[0], pe[1], why, pe[2], pe[3], pe[4] };
-
-				if (db_command(ctx->db, "INSERT INTO forecasts (run_id, product_id, status, error, method, frequency,"
-				                        " horizon) VALUES ($1, $2, 'failed', $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-				               6, pp) != 0) {
-					buf_printf(&ctx->error, "PostgreSQL: %s", ctx->db->error);
-					goto out;
-				}
-			}
-			continue;
 		}
 		if (forecast_one(ctx, &run, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1)) != 0)
 			goto out;

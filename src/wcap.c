@@ -122,29 +122,10 @@ static PGresult *query(struct db *db, const char *sql, int n, const char *const 
 	return NULL;
 }
 
-/* A JSON value for a column of the row: null, an integer, a decimal kept
- * exactly as PostgreSQL wrote it, or text (dates). */
-static struct json_object *cell(const PGresult *r, int row, int col)
-{
-	const char *s;
-
-	if (col < 0 || PQgetisnull(r, row, col))
-		return NULL;
-	s = PQgetvalue(r, row, col);
-	switch (PQftype(r, col)) {
-	case 20: case 21: case 23:            /* int8, int2, int4 */
-		return json_object_new_int64(strtoll(s, NULL, 10));
-	case 1700:                            /* numeric */
-		return json_object_new_double_s(strtod(s, NULL), s);
-	default:
-		return json_object_new_string(s);
-	}
-}
-
 /* Adds column name of the row to o under the same name. */
-static void add_cell(struct json_object *o, const PGresult *r, int row, const char *name)
+static void add_db_json_value(struct json_object *o, const PGresult *r, int row, const char *name)
 {
-	json_object_object_add(o, name, cell(r, row, PQfnumber(r, name)));
+	json_object_object_add(o, name, db_json_value(r, row, PQfnumber(r, name)));
 }
 
 /* The "figures" member: each figure's value, formula, inputs and reason. */
@@ -157,10 +138,10 @@ static struct json_object *explain_row(const PGresult *r, int row)
 		struct json_object *o = json_object_new_object(), *in = json_object_new_object();
 		int col = PQfnumber(r, f->name);
 
-		json_object_object_add(o, "value", cell(r, row, col));
+		json_object_object_add(o, "value", db_json_value(r, row, col));
 		json_object_object_add(o, "formula", json_object_new_string(f->formula));
 		for (size_t k = 0; k < 5 && f->inputs[k] != NULL; k++)
-			add_cell(in, r, row, f->inputs[k]);
+			add_db_json_value(in, r, row, f->inputs[k]);
 		json_object_object_add(o, "inputs", in);
 		if (PQgetisnull(r, row, col) && f->null_reason != NULL)
 			json_object_object_add(o, "reason", json_object_new_string(f->null_reason));
@@ -182,10 +163,10 @@ static struct json_object *excluded(struct db *db, const char *currency, const c
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "kind", cell(r, i, 0));
-		json_object_object_add(o, "currency", cell(r, i, 1));
-		json_object_object_add(o, "count", cell(r, i, 2));
-		json_object_object_add(o, "amount", cell(r, i, 3));
+		json_object_object_add(o, "kind", db_json_value(r, i, 0));
+		json_object_object_add(o, "currency", db_json_value(r, i, 1));
+		json_object_object_add(o, "count", db_json_value(r, i, 2));
+		json_object_object_add(o, "amount", db_json_value(r, i, 3));
 		json_object_array_add(a, o);
 	}
 	PQclear(r);
@@ -221,11 +202,11 @@ struct json_object *wcap_compute(struct db *db, const char *currency, const stru
 	for (int row = 0; row < PQntuples(r); row++) {
 		struct json_object *o = json_object_new_object();
 
-		add_cell(o, r, row, "as_of");
-		add_cell(o, r, row, "window_days");
+		add_db_json_value(o, r, row, "as_of");
+		add_db_json_value(o, r, row, "window_days");
 		json_object_object_add(o, "currency", json_object_new_string(currency));
 		for (size_t i = 0; i < NFIGURES; i++)
-			add_cell(o, r, row, figures[i].name);
+			add_db_json_value(o, r, row, figures[i].name);
 		if (explain) {
 			struct json_object *x = excluded(db, currency, PQgetvalue(r, row, PQfnumber(r, "as_of")));
 
@@ -283,8 +264,8 @@ static struct json_object *ageing_kind(const PGresult *r, const char *kind)
 			if (strcmp(PQgetvalue(r, i, 0), kind) == 0 && strcmp(PQgetvalue(r, i, 1), buckets[b].name) == 0) {
 				json_object_put(count);
 				json_object_put(amount);
-				count = cell(r, i, 2);
-				amount = cell(r, i, 3);
+				count = db_json_value(r, i, 2);
+				amount = db_json_value(r, i, 3);
 				total_n += strtoll(PQgetvalue(r, i, 2), NULL, 10);
 			}
 		}
@@ -326,9 +307,9 @@ struct json_object *wcap_ageing(struct db *db, const char *currency, int32_t as_
 	json_object_object_add(o, "as_of", json_object_new_string(day));
 	json_object_object_add(o, "currency", json_object_new_string(currency));
 	rec = ageing_kind(r, "receivables");
-	json_object_object_add(rec, "amount", cell(t, 0, 0));
+	json_object_object_add(rec, "amount", db_json_value(t, 0, 0));
 	pay = ageing_kind(r, "payables");
-	json_object_object_add(pay, "amount", cell(t, 0, 1));
+	json_object_object_add(pay, "amount", db_json_value(t, 0, 1));
 	json_object_object_add(o, "receivables", rec);
 	json_object_object_add(o, "payables", pay);
 	PQclear(r);
