@@ -14,6 +14,12 @@ const struct route routes[] = {
 	{ HTTP_GET, "/api/status",     ops_status,  ROLE_NONE, RATE_NONE, ROUTE_OPS },
 	{ HTTP_GET, "/metrics",        ops_metrics, ROLE_NONE, RATE_NONE, ROUTE_OPS | ROUTE_PROBE | ROUTE_METRICS },
 
+	/* The objectives and the pool, for machines and people. */
+	{ HTTP_GET, "/api/slo-dashboard", slo_dashboard,   ROLE_VIEWER, RATE_DEFAULT, 0 },
+	{ HTTP_GET, "/slo",               slo_dashboard,   ROLE_VIEWER, RATE_DEFAULT, 0 },
+	{ HTTP_GET, "/api/performance",   performance_get, ROLE_VIEWER, RATE_DEFAULT, 0 },
+	{ HTTP_GET, "/api/admin/health",  admin_health,    ROLE_ADMIN,  RATE_AUTH_SENSITIVE, 0 },
+
 	/* Data in: uploads, their progress and bad rows, source freshness. */
 	{ HTTP_POST, "/api/imports",             imports_create,    ROLE_OPERATOR, RATE_IMPORT,  ROUTE_UPLOAD },
 	{ HTTP_GET,  "/api/imports",             imports_list,      ROLE_VIEWER,   RATE_DEFAULT, 0 },

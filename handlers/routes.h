@@ -65,6 +65,12 @@ void wcap_recompute(struct request *req, struct response *res);
 void wcap_scenarios(struct request *req, struct response *res);
 void inventory_policy(struct request *req, struct response *res);
 
+/* handlers/slo.c: the SLO dashboard (JSON, or a page), the performance
+ * report, and the admin's health report. */
+void slo_dashboard(struct request *req, struct response *res);
+void performance_get(struct request *req, struct response *res);
+void admin_health(struct request *req, struct response *res);
+
 /* handlers/admin.c: the audit log. */
 void admin_audit_log(struct request *req, struct response *res);
 

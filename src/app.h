@@ -49,6 +49,9 @@ void queues_refresh_metrics(struct app *app);
 void wcap_refresh_metrics(struct app *app);
 /* ... and the forecast runs of the last 24 hours (handlers/forecasts.c). */
 void forecasts_refresh_metrics(struct app *app);
+/* ... and the shared SLO windows: this pool's requests since the last
+ * time, a probe, its memory, the alerts' starts (handlers/slo.c). */
+void slo_refresh(struct app *app);
 
 /* Serves one parsed request: routes it, checks every precondition, runs
  * the handler. Always leaves a status in res. */

@@ -151,6 +151,8 @@ const struct cfg_var config_vars[] = {
 	  "Cache the expensive reads in Redis: true, false, or auto (on in production and staging)." },
 	{ "CACHE_TTL_SECONDS", NULL, CFG_INT, OFF(cache_ttl_seconds), "3600", 1, 86400, NULL, NULL, 1,
 	  "Longest life of a cached read; a new import or snapshot makes it obsolete at once." },
+	{ "HEALTH_DISK_PATHS", NULL, CFG_STRING, OFF(health_disk_paths), "log=/var/log,data=/var/lib/postgresql", 0, 0, NULL,
+	  NULL, 1, "Folders whose free space GET /api/admin/health reports, as NAME=PATH pairs separated by commas." },
 };
 
 const size_t config_nvars = sizeof config_vars / sizeof config_vars[0];

@@ -78,6 +78,7 @@ struct config {
 	long inventory_service_level;  /* percent */
 	int enable_cache;         /* enum config_switch */
 	long cache_ttl_seconds;
+	char *health_disk_paths;
 };
 
 /* The values of a security switch; "auto" is on in production and staging. */

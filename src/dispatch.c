@@ -39,17 +39,24 @@ void app_idle(struct app *app)
 {
 	uint64_t now = clock_mono_ms();
 	uint64_t last = __atomic_load_n(&app->sb->periodic_ms, __ATOMIC_RELAXED);
-	/* One responder of the pool does it every few seconds; without a
-	 * connection open, rarely, so that an idle pool does not keep knocking
-	 * on a database that is down. The turn is taken whether the work then
-	 * succeeds or not: a failing query must never run on every request. */
-	uint64_t every = app->db.conn != NULL ? 5000 : 30000;
 
-	if (now - last < every || now - app->sb->start_ms < 1000
+	/* One responder of the pool does it every few seconds. The turn is
+	 * taken whether the work then succeeds or not: a failing query must
+	 * never run on every request. */
+	if (now - last < 5000 || now - app->sb->start_ms < 1000
 	    || !__atomic_compare_exchange_n(&app->sb->periodic_ms, &last, now, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		return;
 	if (app->slot != NULL)
 		scoreboard_set_state(app->slot, SLOT_WORKING);
+	/* The shared windows and the probe first, every time: they must not
+	 * wait for PostgreSQL, whose outage is what they record. */
+	slo_refresh(app);
+	/* The copies from PostgreSQL: without a connection open, rarely, so
+	 * that an idle pool does not keep knocking on a database that is down. */
+	last = __atomic_load_n(&app->sb->periodic_db_ms, __ATOMIC_RELAXED);
+	if ((app->db.conn == NULL && now - last < 30000)
+	    || !__atomic_compare_exchange_n(&app->sb->periodic_db_ms, &last, now, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return;
 	imports_refresh_sources(app);
 	queues_refresh_metrics(app);
 	wcap_refresh_metrics(app);

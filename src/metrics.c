@@ -146,6 +146,12 @@ static void s_memory(const struct metrics_input *in, const char *name, struct bu
 	buf_printf(out, "%s{process=\"status\"} %llu\n", name, (unsigned long long)in->rss_status);
 }
 
+static void s_memory_limit(const struct metrics_input *in, const char *name, struct buf *out)
+{
+	(void)in;
+	buf_printf(out, "%s %llu\n", name, (unsigned long long)memory_limit_bytes());
+}
+
 static void s_memory_max(const struct metrics_input *in, const char *name, struct buf *out)
 {
 	buf_printf(out, "%s %llu\n", name, (unsigned long long)in->rss_responder_max);
@@ -270,6 +276,7 @@ static const struct {
 	{ "sentia_pool_max_reached_total", "counter", "Seconds in which every responder was busy and the pool was at its maximum.", s_max_reached },
 	{ "sentia_dependency_check_failures_total", "counter", "Failed checks of a dependency, by dependency.", s_dep_failures },
 	{ "sentia_resident_memory_bytes", "gauge", "Resident memory of the pool's processes, summed by kind.", s_memory },
+	{ "sentia_memory_limit_bytes", "gauge", "Memory the service may use: its control group's limit, else the machine's.", s_memory_limit },
 	{ "sentia_responder_resident_memory_max_bytes", "gauge", "Resident memory of the largest pool responder.", s_memory_max },
 	{ "sentia_auth_failures_total", "counter", "Requests whose credentials were refused.", s_auth_failures },
 	{ "sentia_auth_lockouts_total", "counter", "Addresses locked out after repeated failed authentication.", s_auth_lockouts },

@@ -132,9 +132,16 @@ int res_has_header(const struct response *res, const char *name)
 
 int res_template(struct response *res, int status, const char *name, const struct template_var *vars, size_t nvars)
 {
+	struct template_scope scope = { vars, nvars, NULL, 0 };
+
+	return res_template_scope(res, status, name, &scope);
+}
+
+int res_template_scope(struct response *res, int status, const char *name, const struct template_scope *scope)
+{
 	struct buf page = BUF_INIT, why = BUF_INIT;
 
-	if (template_render(name, vars, nvars, &page, &why) != 0) {
+	if (template_render_scope(name, scope, &page, &why) != 0) {
 		log_msg(LOG_ERROR, res->request_id, "template %s: %s", name, why.data != NULL ? why.data : "failed");
 		buf_free(&page);
 		buf_free(&why);

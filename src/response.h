@@ -34,10 +34,13 @@ void res_json_text(struct response *res, int status, const char *json);
 /* Sets a body of another type. */
 void res_body(struct response *res, int status, const char *content_type, const char *data, size_t len);
 struct template_var;
+struct template_scope;
 /* Sets an HTML body from a compiled-in template (see template.h), with a
  * strict Content-Security-Policy. Returns 0, or -1 (logged, nothing set)
  * when the template cannot be rendered. */
 int res_template(struct response *res, int status, const char *name, const struct template_var *vars, size_t nvars);
+/* The same from a scope with sections. */
+int res_template_scope(struct response *res, int status, const char *name, const struct template_scope *scope);
 /* Sets the one error shape:
  * {"error":{"code":"...","message":"...","request_id":"..."}}. */
 void res_error(struct response *res, int status, const char *code, const char *message);

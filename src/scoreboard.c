@@ -24,7 +24,7 @@ const char *const dependency_names[DEP__MAX] = {
 };
 
 const uint64_t sb_bucket_bounds_us[SB_NBUCKETS - 1] = {
-	1000, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2500000, 5000000,
+	1000, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000, 2000000, 5000000, 10000000,
 };
 
 struct scoreboard *scoreboard_new(void)
@@ -111,6 +111,39 @@ uint64_t proc_rss_bytes(pid_t pid)
 		resident = 0;
 	fclose(f);
 	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+uint64_t memory_limit_bytes(void)
+{
+	char line[512], path[600];
+	unsigned long long v = 0;
+	FILE *f = fopen("/proc/self/cgroup", "r");
+
+	/* cgroup v2: one line "0::/system.slice/sentia-api.service". */
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(path, sizeof path, "/sys/fs/cgroup%s/memory.max", strcmp(line + 3, "/") == 0 ? "" : line + 3);
+		fclose(f);
+		f = fopen(path, "r");
+		if (f != NULL && fscanf(f, "%llu", &v) == 1 && v > 0) {
+			fclose(f);
+			return v;
+		}
+		break;           /* "max": no limit */
+	}
+	if (f != NULL)
+		fclose(f);
+	f = fopen("/proc/meminfo", "r");
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "MemTotal: %llu kB", &v) == 1) {
+			fclose(f);
+			return (uint64_t)v * 1024;
+		}
+	if (f != NULL)
+		fclose(f);
+	return 0;
 }
 
 int sb_write_begin(struct sb_seqlock *l)

@@ -12,7 +12,7 @@
 
 #define SB_MAX_SLOTS 260      /* 256 pool responders, the status responder, spare */
 #define SB_MAX_ROUTES 96      /* dispatch-table rows plus one for unmatched paths */
-#define SB_NBUCKETS 12        /* latency histogram: 11 bounds and +Inf */
+#define SB_NBUCKETS 13        /* latency histogram: 12 bounds and +Inf */
 #define SB_MAX_SOURCES 128    /* data sources whose freshness /metrics shows */
 
 /* Latency histogram bounds in microseconds (the last bucket is +Inf). */
@@ -115,6 +115,16 @@ struct sb_text {
 	char text[SB_TEXT_MAX];
 };
 
+/* What the pool's counters held when last added to the shared windows
+ * in Redis (src/window.c): the next flush adds only what came since. The
+ * lock lets one process flush at a time. */
+struct sb_flushed {
+	struct sb_seqlock lock;
+	uint64_t n[SB_MAX_ROUTES], errors[SB_MAX_ROUTES], sum_us[SB_MAX_ROUTES];
+	uint64_t buckets[SB_MAX_ROUTES][SB_NBUCKETS];
+	uint64_t db_failures;
+};
+
 struct scoreboard {
 	pid_t master_pid;
 	double start_wall;               /* seconds since the epoch */
@@ -136,6 +146,7 @@ struct scoreboard {
 	struct sb_slot slots[SB_MAX_SLOTS];
 	struct sb_route routes[SB_MAX_ROUTES];
 	uint64_t periodic_ms;            /* monotonic: when a responder last took the periodic work */
+	uint64_t periodic_db_ms;         /* ... and its part that reads PostgreSQL */
 	struct sb_sources sources;
 	struct sb_text queue_metrics;
 	/* When the newest working-capital snapshot was computed (seconds since
@@ -147,6 +158,7 @@ struct scoreboard {
 	 * them; forecast_counted is 0 until it has. */
 	int64_t forecast_succeeded_24h, forecast_failed_24h;
 	int forecast_counted;
+	struct sb_flushed flushed;
 };
 
 /* Maps a zeroed scoreboard shared with future children; NULL on failure. */
@@ -191,5 +203,8 @@ void scoreboard_count(const struct scoreboard *sb, struct sb_counts *out);
 
 /* Resident memory of a process in bytes, from /proc; 0 when unknown. */
 uint64_t proc_rss_bytes(pid_t pid);
+/* The memory this process may use: its control group's limit (systemd's
+ * MemoryMax) when one is set, else the machine's; 0 when unknown. */
+uint64_t memory_limit_bytes(void);
 
 #endif

@@ -728,7 +728,7 @@ static int verb_slo(struct ctl *ctl, int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	rc = slo_report(&ctl->db, stdout, isatty(STDOUT_FILENO));
+	rc = slo_report(&ctl->db, &ctl->kv, stdout, isatty(STDOUT_FILENO));
 	if (rc == 3) {
 		fprintf(stderr, "sentiactl: cannot read PostgreSQL: %s\n", ctl->db.error);
 		return 3;

@@ -29,6 +29,7 @@ static Suite *(*const suites[])(void) = {
 	strmap_suite,
 	template_suite,
 	value_suite,
+	window_suite,
 };
 
 int main(void)

@@ -27,5 +27,6 @@ Suite *router_suite(void);
 Suite *strmap_suite(void);
 Suite *template_suite(void);
 Suite *value_suite(void);
+Suite *window_suite(void);
 
 #endif
