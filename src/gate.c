@@ -243,7 +243,7 @@ int gate_check(struct app *app, struct request *req, struct response *res)
 			snprintf(key, sizeof key, "ip:%s", req->remote_addr);
 		if (ratelimit_check(&app->kv, &rc, key, app->cfg->rate_fail_closed, &d) != 0) {
 			sb_add(&app->sb->ratelimit_redis_failures, 1);
-			log_msg(LOG_WARN, req->request_id, "rate limiter: Redis unavailable; failing %s",
+			log_msg(LOG_WARN, req->request_id, "rate limiter: Redis unavailable (%s); failing %s", app->kv.error,
 			        app->cfg->rate_fail_closed ? "closed" : "open");
 		}
 		ratelimit_headers(&rc, &d, policy, sizeof policy, state, sizeof state);

@@ -180,6 +180,7 @@ int ratelimit_check(struct kv *kv, const struct ratelimit_class *c, const char *
 	int rc = -1;
 
 	if (!ratelimit_class_valid(c) || ratelimit_key(c->name, key, rkey, sizeof rkey) < 0) {
+		snprintf(kv->error, sizeof kv->error, "rate class or key cannot be used");
 		decide_failed(c, fail_closed, 0, d);
 		return -1;
 	}
