@@ -179,6 +179,39 @@ static int add(struct template_html *out, const char *name, const struct templat
 	return template_append(out, name, &d, why);
 }
 
+/* Renders prose into out: `code` spans as <code>, the rest as text, each
+ * through its template (docs-code.html, docs-text.html), so escaped. */
+static int add_text(struct template_html *out, const char *s, struct buf *why)
+{
+	struct buf part = BUF_INIT;
+	int rc = 0;
+
+	while (rc == 0 && s != NULL && *s != '\0') {
+		const char *open = strchr(s, '`'), *close = open != NULL ? strchr(open + 1, '`') : NULL;
+		size_t n = close != NULL ? (size_t)(open - s) : strlen(s);
+
+		buf_reset(&part);
+		buf_append(&part, s, n);
+		if (n > 0) {
+			const struct template_var v[] = { { "text", part.data } };
+
+			rc = add(out, "docs-text.html", v, 1, NULL, 0, why);
+		}
+		if (rc != 0 || close == NULL)
+			break;
+		buf_reset(&part);
+		buf_append(&part, open + 1, (size_t)(close - open - 1));
+		{
+			const struct template_var v[] = { { "text", part.data != NULL ? part.data : "" } };
+
+			rc = add(out, "docs-code.html", v, 1, NULL, 0, why);
+		}
+		s = close + 1;
+	}
+	buf_free(&part);
+	return rc;
+}
+
 /* Renders an example (a named one's value, or a bare value) into out as a
  * collapsed block labelled label. */
 static int add_example(struct template_html *out, const char *label, struct json_object *example, struct buf *why)
@@ -222,18 +255,22 @@ static int render_parameters(struct json_object *doc, struct json_object *params
 
 	for (size_t i = 0; rc == 0 && i < json_object_array_length(params); i++) {
 		struct json_object *p = deref(doc, json_object_array_get_idx(params, i)), *req = member(p, "required");
+		struct template_html desc = TEMPLATE_HTML_INIT;
 		struct buf type = BUF_INIT;
 
 		schema_text(doc, member(p, "schema"), &type, 0);
-		{
+		rc = add_text(&desc, text_of(p, "description"), why);
+		if (rc == 0) {
 			const struct template_var vars[] = {
 				{ "name", text_of(p, "name") }, { "in", text_of(p, "in") },
 				{ "required", req != NULL && json_object_get_boolean(req) ? " (required)" : "" },
-				{ "type", type.data }, { "description", text_of(p, "description") },
+				{ "type", type.data },
 			};
+			const struct template_fragment frags[] = { { "description", &desc } };
 
-			rc = add(&rows, "docs-parameter.html", vars, 5, NULL, 0, why);
+			rc = add(&rows, "docs-parameter.html", vars, 4, frags, 1, why);
 		}
+		template_html_free(&desc);
 		buf_free(&type);
 	}
 	if (rc == 0 && rows.b.len > 0) {
@@ -268,20 +305,23 @@ static int render_fields(struct json_object *doc, struct json_object *s, struct 
 	if (rc != 0 || props == NULL)
 		return rc;
 	json_object_object_foreach(props, key, val) {
+		struct template_html desc = TEMPLATE_HTML_INIT;
 		struct buf type = BUF_INIT;
-		const char *desc = text_of(val, "description");
+		const char *text = text_of(val, "description");
 
-		if (desc == NULL)
-			desc = text_of(deref(doc, val), "description");
+		if (text == NULL)
+			text = text_of(deref(doc, val), "description");
 		schema_text(doc, val, &type, 0);
-		{
+		rc = add_text(&desc, text, why);
+		if (rc == 0) {
 			const struct template_var vars[] = {
-				{ "name", key }, { "required", is_required(s, key) ? " (required)" : "" },
-				{ "type", type.data }, { "description", desc },
+				{ "name", key }, { "required", is_required(s, key) ? " (required)" : "" }, { "type", type.data },
 			};
+			const struct template_fragment frags[] = { { "description", &desc } };
 
-			rc = add(rows, "docs-field.html", vars, 4, NULL, 0, why);
+			rc = add(rows, "docs-field.html", vars, 3, frags, 1, why);
 		}
+		template_html_free(&desc);
 		buf_free(&type);
 		if (rc != 0)
 			break;
@@ -300,6 +340,7 @@ static int render_body(struct json_object *doc, struct json_object *body, struct
 		return 0;
 	json_object_object_foreach(content, media, m) {
 		struct template_html fields = TEMPLATE_HTML_INIT, rows = TEMPLATE_HTML_INIT, example = TEMPLATE_HTML_INIT;
+		struct template_html desc = TEMPLATE_HTML_INIT;
 		struct json_object *schema = member(m, "schema"), *ex;
 		struct buf type = BUF_INIT, label = BUF_INIT;
 		const char *exname;
@@ -315,17 +356,19 @@ static int render_body(struct json_object *doc, struct json_object *body, struct
 			buf_printf(&label, "Example request%s%s", exname != NULL ? ": " : "", exname != NULL ? exname : "");
 			rc = add_example(&example, label.data, ex, why);
 		}
+		if (rc == 0)
+			rc = add_text(&desc, text_of(body, "description"), why);
 		if (rc == 0) {
 			const struct template_var vars[] = {
 				{ "required", req != NULL && json_object_get_boolean(req) ? "" : " (optional)" },
 				{ "media", media }, { "type", type.data },
-				{ "description", text_of(m, "description") != NULL ? text_of(m, "description")
-				                 : text_of(body, "description") },
 			};
-			const struct template_fragment frags[] = { { "fields", &fields }, { "example", &example } };
+			const struct template_fragment frags[] = { { "fields", &fields }, { "example", &example },
+				                                   { "description", &desc } };
 
-			rc = add(out, "docs-body.html", vars, 4, frags, 2, why);
+			rc = add(out, "docs-body.html", vars, 3, frags, 3, why);
 		}
+		template_html_free(&desc);
 		template_html_free(&fields);
 		template_html_free(&rows);
 		template_html_free(&example);
@@ -349,6 +392,7 @@ static int render_responses(struct json_object *doc, struct json_object *respons
 		return 0;
 	json_object_object_foreach(responses, status, r0) {
 		struct json_object *r = deref(doc, r0), *content = member(r, "content"), *headers = member(r, "headers");
+		struct template_html desc = TEMPLATE_HTML_INIT;
 		struct buf body = BUF_INIT, hdrs = BUF_INIT;
 		int n = 0;
 
@@ -357,7 +401,10 @@ static int render_responses(struct json_object *doc, struct json_object *respons
 				struct json_object *ex;
 				const char *exname;
 
-				buf_printf(&body, "%s%s: ", n++ > 0 ? "; " : "", media);
+				/* JSON is the rule: only other media types are named. */
+				buf_puts(&body, n++ > 0 ? "; " : "");
+				if (strcmp(media, "application/json") != 0)
+					buf_printf(&body, "%s: ", media);
 				schema_text(doc, member(m, "schema"), &body, 0);
 				if (example.b.len == 0 && status[0] == '2' && (ex = first_example(m, &exname)) != NULL) {
 					struct buf label = BUF_INIT;
@@ -377,14 +424,17 @@ static int render_responses(struct json_object *doc, struct json_object *respons
 			}
 			buf_putc(&hdrs, '.');
 		}
+		if (rc == 0)
+			rc = add_text(&desc, text_of(r, "description"), why);
 		if (rc == 0) {
 			const struct template_var vars[] = {
-				{ "status", status }, { "description", text_of(r, "description") },
-				{ "headers", hdrs.data }, { "body", body.len > 0 ? body.data : "none" },
+				{ "status", status }, { "headers", hdrs.data }, { "body", body.len > 0 ? body.data : "none" },
 			};
+			const struct template_fragment frags[] = { { "description", &desc } };
 
-			rc = add(&rows, "docs-response.html", vars, 4, NULL, 0, why);
+			rc = add(&rows, "docs-response.html", vars, 3, frags, 1, why);
 		}
+		template_html_free(&desc);
 		buf_free(&body);
 		buf_free(&hdrs);
 		if (rc != 0)
@@ -419,10 +469,13 @@ static void credentials_text(struct json_object *doc, struct json_object *op, st
 			(void)scopes;
 			if (out->len > 0)
 				buf_puts(out, " or ");
-			if (type != NULL && strcmp(type, "http") == 0)
+			if (type != NULL && strcmp(type, "http") == 0 && text_of(scheme, "scheme") != NULL
+			    && strcmp(text_of(scheme, "scheme"), "bearer") == 0)
+				buf_puts(out, "Authorization: Bearer");
+			else if (type != NULL && strcmp(type, "http") == 0)
 				buf_printf(out, "Authorization: %s", text_of(scheme, "scheme") != NULL ? text_of(scheme, "scheme") : "");
 			else if (type != NULL && strcmp(type, "apiKey") == 0)
-				buf_printf(out, "%s %s", text_of(scheme, "name") != NULL ? text_of(scheme, "name") : name,
+				buf_printf(out, "%s (%s)", text_of(scheme, "name") != NULL ? text_of(scheme, "name") : name,
 				           text_of(scheme, "in") != NULL ? text_of(scheme, "in") : "");
 			else
 				buf_puts(out, name);
@@ -445,6 +498,7 @@ static int render_operation(struct json_object *doc, const char *path, const cha
                             struct template_html *section, struct template_html *item, struct buf *why)
 {
 	struct template_html params = TEMPLATE_HTML_INIT, body = TEMPLATE_HTML_INIT, responses = TEMPLATE_HTML_INIT;
+	struct template_html desc = TEMPLATE_HTML_INIT;
 	struct buf id = BUF_INIT, creds = BUF_INIT;
 	const char *opid = text_of(op, "operationId"), *role = text_of(op, "x-sentia-role");
 	char up[16];
@@ -453,7 +507,9 @@ static int render_operation(struct json_object *doc, const char *path, const cha
 	upper(method, up, sizeof up);
 	buf_printf(&id, "op-%s", opid != NULL ? opid : "");
 	credentials_text(doc, op, &creds);
-	rc = member(op, "parameters") != NULL ? render_parameters(doc, member(op, "parameters"), &params, why) : 0;
+	rc = add_text(&desc, text_of(op, "description"), why);
+	if (rc == 0 && member(op, "parameters") != NULL)
+		rc = render_parameters(doc, member(op, "parameters"), &params, why);
 	if (rc == 0 && member(op, "requestBody") != NULL)
 		rc = render_body(doc, deref(doc, member(op, "requestBody")), &body, why);
 	if (rc == 0)
@@ -461,20 +517,20 @@ static int render_operation(struct json_object *doc, const char *path, const cha
 	if (rc == 0) {
 		const struct template_var vars[] = {
 			{ "id", id.data }, { "method", up }, { "method_class", method }, { "path", path },
-			{ "summary", text_of(op, "summary") }, { "description", text_of(op, "description") },
-			{ "role", role != NULL ? role : "none" }, { "credentials", creds.data },
-			{ "operation_id", opid },
+			{ "summary", text_of(op, "summary") }, { "role", role != NULL ? role : "none" },
+			{ "credentials", creds.data }, { "operation_id", opid },
 		};
 		const struct template_fragment frags[] = { { "parameters", &params }, { "body", &body },
-			                                   { "responses", &responses } };
+			                                   { "responses", &responses }, { "description", &desc } };
 
-		rc = add(section, "docs-operation.html", vars, 9, frags, 3, why);
+		rc = add(section, "docs-operation.html", vars, 8, frags, 4, why);
 		if (rc == 0)
 			rc = add(item, "docs-contents-item.html", vars, 5, NULL, 0, why);
 	}
 	template_html_free(&params);
 	template_html_free(&body);
 	template_html_free(&responses);
+	template_html_free(&desc);
 	buf_free(&id);
 	buf_free(&creds);
 	return rc;
@@ -520,18 +576,21 @@ static int render_schemes(struct json_object *doc, struct template_html *out, st
 	if (schemes == NULL)
 		return 0;
 	json_object_object_foreach(schemes, name, s) {
+		struct template_html desc = TEMPLATE_HTML_INIT;
 		struct buf kind = BUF_INIT;
 
 		if (text_of(s, "scheme") != NULL)
 			buf_printf(&kind, "%s %s", text_of(s, "type"), text_of(s, "scheme"));
 		else
 			buf_printf(&kind, "%s in %s %s", text_of(s, "type"), text_of(s, "in"), text_of(s, "name"));
-		{
-			const struct template_var vars[] = { { "name", name }, { "kind", kind.data },
-				                             { "description", text_of(s, "description") } };
+		rc = add_text(&desc, text_of(s, "description"), why);
+		if (rc == 0) {
+			const struct template_var vars[] = { { "name", name }, { "kind", kind.data } };
+			const struct template_fragment frags[] = { { "description", &desc } };
 
-			rc = add(out, "docs-scheme.html", vars, 3, NULL, 0, why);
+			rc = add(out, "docs-scheme.html", vars, 2, frags, 1, why);
 		}
+		template_html_free(&desc);
 		buf_free(&kind);
 		if (rc != 0)
 			break;
@@ -558,14 +617,20 @@ int docs_page_render(struct template_html *out, struct buf *why)
 		const char *name = text_of(tag, "name");
 
 		rc = name != NULL ? render_tag(doc, name, &sections, &items, &n, why) : 0;
-		if (rc == 0 && sections.b.len > 0) {
-			const struct template_var vars[] = { { "tag", name }, { "description", text_of(tag, "description") } };
-			const struct template_fragment sf[] = { { "operations", &sections } }, cf[] = { { "items", &items } };
+		struct template_html desc = TEMPLATE_HTML_INIT;
 
-			rc = add(&ops, "docs-tag.html", vars, 2, sf, 1, why);
+		if (rc == 0 && sections.b.len > 0)
+			rc = add_text(&desc, text_of(tag, "description"), why);
+		if (rc == 0 && sections.b.len > 0) {
+			const struct template_var vars[] = { { "tag", name } };
+			const struct template_fragment sf[] = { { "operations", &sections }, { "description", &desc } };
+			const struct template_fragment cf[] = { { "items", &items } };
+
+			rc = add(&ops, "docs-tag.html", vars, 1, sf, 2, why);
 			if (rc == 0)
 				rc = add(&contents, "docs-contents.html", vars, 1, cf, 1, why);
 		}
+		template_html_free(&desc);
 		template_html_free(&sections);
 		template_html_free(&items);
 	}
