@@ -210,7 +210,7 @@ void imports_create(struct request *req, struct response *res)
 	memset(&rq, 0, sizeof rq);
 	if (request_query(req, "type", &type) != 1 || (rq.type = import_type_find(type.data)) == NULL) {
 		snprintf(msg, sizeof msg, "Give the import type as ?type=, one of channels, products, sales, inventory,"
-		                          " receivables or payables.");
+		                          " receivables, payables or balance_sheet.");
 		res_error(res, 400, "invalid_type", msg);
 		goto out;
 	}

@@ -20,6 +20,10 @@ const struct route routes[] = {
 	{ HTTP_GET, "/api/performance",   performance_get, ROLE_VIEWER, RATE_DEFAULT, 0 },
 	{ HTTP_GET, "/api/admin/health",  admin_health,    ROLE_ADMIN,  RATE_AUTH_SENSITIVE, 0 },
 
+	/* The contract: the OpenAPI document, and a page made from it. */
+	{ HTTP_GET, "/api/openapi.json", docs_openapi, ROLE_NONE, RATE_NONE, 0 },
+	{ HTTP_GET, "/api/docs",         docs_page,    ROLE_NONE, RATE_NONE, 0 },
+
 	/* Data in: uploads, their progress and bad rows, source freshness. */
 	{ HTTP_POST, "/api/imports",             imports_create,    ROLE_OPERATOR, RATE_IMPORT,  ROUTE_UPLOAD },
 	{ HTTP_GET,  "/api/imports",             imports_list,      ROLE_VIEWER,   RATE_DEFAULT, 0 },

@@ -30,6 +30,14 @@ void ops_ready(struct request *req, struct response *res);
 void ops_status(struct request *req, struct response *res);
 void ops_metrics(struct request *req, struct response *res);
 
+/* handlers/docs.c: the OpenAPI document (openapi/openapi.json, compiled
+ * in) and a page of the API made from it. docs_page_render renders that
+ * page into out (0), or says why not (-1). */
+struct template_html;
+void docs_openapi(struct request *req, struct response *res);
+void docs_page(struct request *req, struct response *res);
+int docs_page_render(struct template_html *out, struct buf *why);
+
 /* handlers/imports.c: uploads, their progress, and data-source freshness. */
 void imports_create(struct request *req, struct response *res);
 void imports_list(struct request *req, struct response *res);

@@ -181,9 +181,9 @@ static void spark_path(const double *v, int n, char *out, size_t size)
 		}
 		y = hi > lo ? (SPARK_H - 2) - (SPARK_H - 4) * (v[i] - lo) / (hi - lo) : SPARK_H / 2;
 		len += (size_t)snprintf(out + len, size - len, "%s%.1f,%.1f", pen ? " L" : (len ? " M" : "M"), x, y);
-		/* A lone point still shows: a short stroke. */
+		/* A lone point still shows: a short stroke, inwards. */
 		if (!pen && (i + 1 >= n || isnan(v[i + 1])))
-			len += (size_t)snprintf(out + len, size - len, " L%.1f,%.1f", x + 1.5, y);
+			len += (size_t)snprintf(out + len, size - len, " L%.1f,%.1f", i + 1 >= n ? x - 2 : x + 2, y);
 		pen = 1;
 	}
 }
@@ -215,7 +215,7 @@ static void dashboard_html(struct dashboard *d, struct response *res)
 		{ "overall", slo_status_name(d->overall) },
 		{ "overall_class", overall_class },
 	};
-	struct template_scope page = { vars, sizeof vars / sizeof vars[0], sections, 2 };
+	struct template_scope page = { .vars = vars, .nvars = sizeof vars / sizeof vars[0], .sections = sections, .nsections = 2 };
 	size_t n = slo_ndefs < 8 ? slo_ndefs : 8;
 
 	iso_time(d->now, at, sizeof at);
@@ -243,9 +243,9 @@ static void dashboard_html(struct dashboard *d, struct response *res)
 		row->vars[7] = (struct template_var){ "budget", row->budget };
 		row->vars[8] = (struct template_var){ "key", def->key };
 		row->spark_vars[0] = (struct template_var){ "path", row->path };
-		row->spark_item = (struct template_scope){ row->spark_vars, 1, NULL, 0 };
+		row->spark_item = (struct template_scope){ .vars = row->spark_vars, .nvars = 1 };
 		row->spark = (struct template_section){ "spark", &row->spark_item, row->path[0] != '\0' };
-		slo_items[i] = (struct template_scope){ row->vars, 9, &row->spark, 1 };
+		slo_items[i] = (struct template_scope){ .vars = row->vars, .nvars = 9, .sections = &row->spark, .nsections = 1 };
 	}
 	for (size_t i = 0; i < d->nalerts; i++) {
 		struct alert_row *a = &arows[i];
@@ -258,13 +258,13 @@ static void dashboard_html(struct dashboard *d, struct response *res)
 		a->vars[3] = (struct template_var){ "alert_value", d->alerts[i].value };
 		a->vars[4] = (struct template_var){ "since", a->since };
 		a->vars[5] = (struct template_var){ "alert_detail", d->alerts[i].detail };
-		alert_items[i] = (struct template_scope){ a->vars, 6, NULL, 0 };
+		alert_items[i] = (struct template_scope){ .vars = a->vars, .nvars = 6 };
 	}
 	sections[0] = (struct template_section){ "slos", slo_items, n };
 	sections[1] = (struct template_section){ "alerts", alert_items, d->nalerts };
 	res_header(res, "Cache-Control", "no-store");
 	if (res_template_scope(res, 200, "slo.html", &page) != 0)
-		res_error(res, 500, "internal", "The page could not be rendered.");
+		res_error(res, 500, "internal_error", "The SLO page could not be rendered.");
 }
 
 /* Whether the client asked for a page rather than JSON: /slo, or an

@@ -130,27 +130,33 @@ int res_has_header(const struct response *res, const char *name)
 	return 0;
 }
 
+void res_html(struct response *res, int status, const struct template_html *page)
+{
+	/* Pages carry their style inline and load nothing else. */
+	res_header(res, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+	res_body(res, status, "text/html; charset=utf-8", page->b.data != NULL ? page->b.data : "", page->b.len);
+}
+
 int res_template(struct response *res, int status, const char *name, const struct template_var *vars, size_t nvars)
 {
-	struct template_scope scope = { vars, nvars, NULL, 0 };
+	const struct template_scope scope = { .vars = vars, .nvars = nvars };
 
 	return res_template_scope(res, status, name, &scope);
 }
 
 int res_template_scope(struct response *res, int status, const char *name, const struct template_scope *scope)
 {
-	struct buf page = BUF_INIT, why = BUF_INIT;
+	struct template_html page = TEMPLATE_HTML_INIT;
+	struct buf why = BUF_INIT;
 
-	if (template_render_scope(name, scope, &page, &why) != 0) {
+	if (template_append(&page, name, scope, &why) != 0) {
 		log_msg(LOG_ERROR, res->request_id, "template %s: %s", name, why.data != NULL ? why.data : "failed");
-		buf_free(&page);
+		template_html_free(&page);
 		buf_free(&why);
 		return -1;
 	}
-	/* Pages carry their style inline and load nothing else. */
-	res_header(res, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-	res_body(res, status, "text/html; charset=utf-8", page.data, page.len);
-	buf_free(&page);
+	res_html(res, status, &page);
+	template_html_free(&page);
 	buf_free(&why);
 	return 0;
 }

@@ -35,6 +35,10 @@ void res_json_text(struct response *res, int status, const char *json);
 void res_body(struct response *res, int status, const char *content_type, const char *data, size_t len);
 struct template_var;
 struct template_scope;
+struct template_html;
+/* Sets an HTML body from a page the template module rendered, with a
+ * strict Content-Security-Policy (inline styles only, nothing loaded). */
+void res_html(struct response *res, int status, const struct template_html *page);
 /* Sets an HTML body from a compiled-in template (see template.h), with a
  * strict Content-Security-Policy. Returns 0, or -1 (logged, nothing set)
  * when the template cannot be rendered. */

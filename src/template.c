@@ -1,5 +1,6 @@
 /* template: a scan for "{{", a lookup, an escape; sections repeat a part
- * of the text once per item; no other logic in templates. */
+ * of the text once per item; fragments are HTML this module rendered; no
+ * other logic in templates. */
 #include "ac-config.h"
 
 #include "template.h"
@@ -32,6 +33,15 @@ static const struct template_var *find_var(const struct frame *f, const char *na
 		for (size_t i = 0; i < f->scope->nvars; i++)
 			if (strlen(f->scope->vars[i].name) == len && memcmp(f->scope->vars[i].name, name, len) == 0)
 				return &f->scope->vars[i];
+	return NULL;
+}
+
+static const struct template_fragment *find_frag(const struct frame *f, const char *name, size_t len)
+{
+	for (; f != NULL; f = f->up)
+		for (size_t i = 0; i < f->scope->nfrags; i++)
+			if (strlen(f->scope->frags[i].name) == len && memcmp(f->scope->frags[i].name, name, len) == 0)
+				return &f->scope->frags[i];
 	return NULL;
 }
 
@@ -111,6 +121,18 @@ static int fill(const char *p, const char *end, const struct frame *f, struct bu
 			p = stop + len + 4;       /* past "{{/name}}" */
 			continue;
 		}
+		if (*name == '>') {
+			const struct template_fragment *fr = find_frag(f, name + 1, len - 1);
+
+			if (fr == NULL) {
+				buf_printf(why, "no fragment for {{%.*s}}", (int)(len > 40 ? 40 : len), name);
+				return -1;
+			}
+			if (fr->html != NULL && fr->html->b.len > 0)
+				buf_append(out, fr->html->b.data, fr->html->b.len);
+			p = close + 2;
+			continue;
+		}
 		if (*name == '/') {
 			buf_printf(why, "{{%.*s}} closes no section", (int)(len > 40 ? 40 : len), name);
 			return -1;
@@ -138,7 +160,7 @@ int template_fill_scope(const char *text, const struct template_scope *scope, st
 
 int template_fill(const char *text, const struct template_var *vars, size_t nvars, struct buf *out, struct buf *why)
 {
-	struct template_scope s = { vars, nvars, NULL, 0 };
+	const struct template_scope s = { .vars = vars, .nvars = nvars };
 
 	return template_fill_scope(text, &s, out, why);
 }
@@ -154,7 +176,17 @@ int template_render_scope(const char *name, const struct template_scope *scope, 
 
 int template_render(const char *name, const struct template_var *vars, size_t nvars, struct buf *out, struct buf *why)
 {
-	struct template_scope s = { vars, nvars, NULL, 0 };
+	const struct template_scope s = { .vars = vars, .nvars = nvars };
 
 	return template_render_scope(name, &s, out, why);
+}
+
+int template_append(struct template_html *out, const char *name, const struct template_scope *scope, struct buf *why)
+{
+	return template_render_scope(name, scope, &out->b, why);
+}
+
+void template_html_free(struct template_html *h)
+{
+	buf_free(&h->b);
 }

@@ -14,6 +14,7 @@ SENTIA_PACKAGES=(
 	libjwt-gnutls-dev libgnutls28-dev check
 	postgresql postgresql-client redis-server redis-tools nginx-light
 	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2 shellcheck openssl xxd
+	chromium
 )
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -29,6 +30,10 @@ install_deps() {
 	for p in "${SENTIA_PACKAGES[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 	done
+	# Node.js and npm run the test tools of tests/npm. A machine image may
+	# bring its own Node.js, whose package provides npm and conflicts with
+	# Debian's: Debian's two packages only where there is no npm at all.
+	command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	say "installing: ${missing[*]}"
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -232,4 +237,37 @@ env_stop() {
 	nginx_stop
 	redis_stop
 	pg_stop
+}
+
+# The test tools from npm (tests/npm: @redocly/cli lints the OpenAPI
+# document, ajv checks answers against it, playwright-core drives Debian's
+# Chromium). Test tools only: nothing sentia runs needs Node.js. Installed
+# with npm ci from the committed lock file, again only when the lock file
+# changed since the last install. Returns non-zero (with the reason on
+# stderr) when they cannot be had.
+NPM_DIR=$SENTIA_TOP/tests/npm
+npm_deps() {
+	local stamp=$NPM_DIR/node_modules/.sentia-lock.sha256 want
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+		printf 'error: node and npm are needed by the tests (Debian packages nodejs and npm)\n' >&2
+		return 1
+	fi
+	if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+		printf 'error: node %s is too old for the test tools of tests/npm: 20.19 or later\n' "$(node --version)" >&2
+		return 1
+	fi
+	want=$(sha256sum "$NPM_DIR/package-lock.json" | cut -d' ' -f1)
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+	say "npm ci in $NPM_DIR"
+	(cd "$NPM_DIR" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) >&2 || return 1
+	echo "$want" >"$stamp"
+}
+
+# openapi_lint: Redocly's lint of openapi/openapi.json (the recommended
+# rules made strict, tests/npm/redocly.yaml), with its telemetry and
+# update check off: it reaches no network.
+openapi_lint() {
+	npm_deps || return 1
+	(cd "$NPM_DIR" && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true REDOCLY_SUPPRESS_NOTIFICATIONS=true \
+		./node_modules/.bin/redocly lint --config redocly.yaml --format=stylish ../../openapi/openapi.json)
 }

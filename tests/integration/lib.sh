@@ -132,3 +132,22 @@ none_alive() { local p; for p in "$@"; do alive "$p" && return 1; done; return 0
 warm_connections() {
 	for _ in 1 2 3; do curl -s -o /dev/null "$BASE_URL/ready"; done
 }
+
+# browser_check URL SCREENSHOT_NAME [CHECK-PAGE-ARGS...]: loads URL in
+# headless Chromium with tests/npm/check-page.mjs (fails on a console or
+# page error, a failed request, a non-2xx answer, a --selector that
+# matches nothing, or sideways scrolling at --width) and saves a full-page
+# screenshot as $RUN_DIR/artifacts/SCREENSHOT_NAME.png; prints what the
+# check said and the screenshot's path. tests/integration/run copies the
+# artifacts out of the run folder and names where. Returns the check's
+# status.
+browser_check() {
+	local url=$1 name=$2 out rc
+	shift 2
+	mkdir -p "$RUN_DIR/artifacts"
+	out=$(node "$SENTIA_TOP/tests/npm/check-page.mjs" "$url" --screenshot "$RUN_DIR/artifacts/$name.png" "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed 's/^/# /'
+	printf '# screenshot: %s\n' "$RUN_DIR/artifacts/$name.png"
+	return $rc
+}

@@ -295,3 +295,28 @@ test_admin_health() {
 	eq "a viewer reads the dashboard" 200 "$CODE"
 	"$BUILD_DIR/sentiactl" apikey revoke "slo-viewer-$$" >/dev/null 2>&1
 }
+
+# The page in a real browser: Chromium, headless, at desktop and phone
+# width; no console error, nothing loaded, nothing wider than the screen,
+# a screenshot kept. A slow-request warning and a sparkline are shown.
+test_slo_page_in_chromium() {
+	local out now_min m
+	oa_tools || return
+	slo_reset
+	now_min=$(( $(date +%s) / 60 ))
+	rcli SET sentia:slo:first $((now_min - 180)) >/dev/null
+	for m in $(seq $((now_min - 180)) $((now_min - 1))); do
+		rcli SETBIT "sentia:slo:up:$((m / 1440))" $((m % 1440)) 1 >/dev/null
+	done
+	hits 20 "$BASE_URL/api/data-sources"
+	wait_until 15 slo_measured api_latency_p95
+	out=$(browser_check "$BASE_URL/slo" slo-desktop --width 1280 --header "Authorization: Bearer $API_KEY" \
+		--selector 'h1' --selector '#slo-availability svg.spark' --selector '#slo-api_latency_p95 svg.spark' --selector '#slo-api_latency_p95 .st' 2>&1)
+	check "the SLO page loads cleanly in Chromium at 1280 px, with a sparkline" test $? -eq 0
+	printf '%s\n' "$out"
+	out=$(browser_check "$BASE_URL/slo" slo-phone --width 375 --height 812 --header "Authorization: Bearer $API_KEY" \
+		--selector '#slo-error_rate' 2>&1)
+	check "and at 375 px, with nothing wider than the phone" test $? -eq 0
+	printf '%s\n' "$out"
+	slo_reset
+}

@@ -20,6 +20,7 @@ static Suite *(*const suites[])(void) = {
 	metrics_suite,
 	netacl_suite,
 	normal_suite,
+	openapi_suite,
 	queue_suite,
 	ratelimit_suite,
 	redact_suite,

@@ -18,6 +18,7 @@ Suite *kv_url_suite(void);
 Suite *metrics_suite(void);
 Suite *netacl_suite(void);
 Suite *normal_suite(void);
+Suite *openapi_suite(void);
 Suite *queue_suite(void);
 Suite *ratelimit_suite(void);
 Suite *redact_suite(void);
