@@ -65,6 +65,13 @@ void wcap_recompute(struct request *req, struct response *res);
 void wcap_scenarios(struct request *req, struct response *res);
 void inventory_policy(struct request *req, struct response *res);
 
+/* handlers/webhooks.c: Clerk's webhooks. */
+void webhooks_clerk(struct request *req, struct response *res);
+
+/* handlers/users.c: a user's data export, and erasure. */
+void users_export_get(struct request *req, struct response *res);
+void users_erase_delete(struct request *req, struct response *res);
+
 /* handlers/admin.c: the audit log. */
 void admin_audit_log(struct request *req, struct response *res);
 
