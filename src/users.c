@@ -168,8 +168,8 @@ int users_known(struct db *db, const char *id)
 {
 	const char *p[] = { id };
 	PGresult *r = db_exec(db, "SELECT EXISTS (SELECT 1 FROM users WHERE id = $1)"
-	                          " OR EXISTS (SELECT 1 FROM audit_log WHERE actor = 'user:' || $1)"
-	                          " OR EXISTS (SELECT 1 FROM imports WHERE created_by = 'user:' || $1)", 1, p);
+	                          " OR EXISTS (SELECT 1 FROM audit_log WHERE actor = 'user:' || $1::text)"
+	                          " OR EXISTS (SELECT 1 FROM imports WHERE created_by = 'user:' || $1::text)", 1, p);
 	int out = r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK ? PQgetvalue(r, 0, 0)[0] == 't' : -1;
 
 	PQclear(r);
@@ -202,11 +202,11 @@ static const struct {
 	{ "role_history", "SELECT role, " DB_ISO_TIME("changed_at") " AS changed_at FROM user_role_history"
 	                  " WHERE user_id = $1 ORDER BY id" },
 	{ "audit_events", "SELECT id, " DB_ISO_TIME("at") " AS at, action, actor, role, remote_addr, method, route, target,"
-	                  " outcome, request_id, detail FROM audit_log WHERE actor = 'user:' || $1 ORDER BY id" },
+	                  " outcome, request_id, detail FROM audit_log WHERE actor = 'user:' || $1::text ORDER BY id" },
 	{ "imports", "SELECT i.id, i.type, s.name AS source, i.format, i.mode, i.status, i.document_bytes,"
 	             " i.document_sha256, i.rows_read, i.rows_loaded, i.rows_rejected, " DB_ISO_TIME("i.accepted_at")
 	             " AS accepted_at, " DB_ISO_TIME("i.finished_at") " AS finished_at FROM imports i"
-	             " JOIN data_sources s ON s.id = i.source_id WHERE i.created_by = 'user:' || $1 ORDER BY i.id" },
+	             " JOIN data_sources s ON s.id = i.source_id WHERE i.created_by = 'user:' || $1::text ORDER BY i.id" },
 };
 
 struct json_object *users_export(struct db *db, const char *id, int *found)
@@ -310,19 +310,19 @@ int users_erase(struct db *db, const struct users_erase_request *rq, struct user
 	    /* Their own records lose the person and the address; anyone's
 	     * record that names them names the pseudonym instead. */
 	    || erase_step(db, "WITH u AS (UPDATE audit_log SET"
-	                      " actor = CASE WHEN actor = 'user:' || $1 THEN 'user:' || $2 ELSE regexp_replace(actor, $3, $2, 'g') END,"
-	                      " remote_addr = CASE WHEN actor = 'user:' || $1 THEN NULL ELSE remote_addr END,"
+	                      " actor = CASE WHEN actor = 'user:' || $1::text THEN 'user:' || $2::text ELSE regexp_replace(actor, $3, $2, 'g') END,"
+	                      " remote_addr = CASE WHEN actor = 'user:' || $1::text THEN NULL ELSE remote_addr END,"
 	                      " target = regexp_replace(target, $3, $2, 'g'), detail = regexp_replace(detail, $3, $2, 'g')"
-	                      " WHERE actor = 'user:' || $1 OR actor ~ $3 OR target ~ $3 OR detail ~ $3 RETURNING 1)"
+	                      " WHERE actor = 'user:' || $1::text OR actor ~ $3 OR target ~ $3 OR detail ~ $3 RETURNING 1)"
 	                      " SELECT count(*) FROM u", 3, p, &out->audit_records, why, whylen) != 0
-	    || erase_step(db, "WITH u AS (UPDATE imports SET created_by = 'user:' || $2 WHERE created_by = 'user:' || $1"
+	    || erase_step(db, "WITH u AS (UPDATE imports SET created_by = 'user:' || $2::text WHERE created_by = 'user:' || $1::text"
 	                      " RETURNING 1) SELECT count(*) FROM u", 2, p, &out->imports, why, whylen) != 0
-	    || erase_step(db, "WITH u AS (UPDATE jobs SET payload = regexp_replace(payload::text, $3, $2, 'g')::jsonb,"
-	                      " result = regexp_replace(result::text, $3, $2, 'g')::jsonb,"
-	                      " last_error = regexp_replace(last_error, $3, $2, 'g'),"
-	                      " dedupe_key = regexp_replace(dedupe_key, $3, $2, 'g')"
-	                      " WHERE payload::text ~ $3 OR result::text ~ $3 OR last_error ~ $3 OR dedupe_key ~ $3"
-	                      " RETURNING 1) SELECT count(*) FROM u", 3, p, &out->jobs, why, whylen) != 0
+	    || erase_step(db, "WITH u AS (UPDATE jobs SET payload = regexp_replace(payload::text, $2, $1, 'g')::jsonb,"
+	                      " result = regexp_replace(result::text, $2, $1, 'g')::jsonb,"
+	                      " last_error = regexp_replace(last_error, $2, $1, 'g'),"
+	                      " dedupe_key = regexp_replace(dedupe_key, $2, $1, 'g')"
+	                      " WHERE payload::text ~ $2 OR result::text ~ $2 OR last_error ~ $2 OR dedupe_key ~ $2"
+	                      " RETURNING 1) SELECT count(*) FROM u", 2, p + 1, &out->jobs, why, whylen) != 0
 	    || erase_step(db, "INSERT INTO erased_users (subject_hash, pseudonym) VALUES ($1, $2) ON CONFLICT DO NOTHING",
 	                  2, ph, NULL, why, whylen) != 0)
 		goto fail;
