@@ -403,7 +403,7 @@ test_users_retention() {
 	eq "the old audit records are gone, the newer stay" "$tag-new" "$(u_sql "SELECT string_agg(detail, ',') FROM audit_log WHERE detail LIKE '$tag-%'")"
 	eq "the old job is gone; the newer and the open stay" "$tag-new,$tag-open" \
 		"$(u_sql "SELECT string_agg(payload->>'t', ',' ORDER BY id) FROM jobs WHERE payload->>'t' LIKE '$tag-%'")"
-	eq "the old document is gone, the newer stays, both records stay" "80 days|t,100 days|f" \
+	eq "the old document is gone, the newer stays, both records stay" "80 days|true,100 days|false" \
 		"$(u_sql "SELECT string_agg(date_trunc('day', now() - i.finished_at)::text || '|' || (d.import_id IS NOT NULL)::text, ',' ORDER BY i.id DESC) FROM imports i LEFT JOIN import_documents d ON d.import_id = i.id WHERE i.source_id = $src")"
 	eq "the purge is audited with its counts" 1 \
 		"$(u_sql "SELECT count(*) FROM audit_log WHERE actor = 'system:retention-purge' AND detail LIKE 'audit_log: $ea older than 365 days%'")"
