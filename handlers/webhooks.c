@@ -204,7 +204,7 @@ void webhooks_clerk(struct request *req, struct response *res)
 	}
 	if (r->type == REDIS_REPLY_NIL) {
 		freeReplyObject(r);
-		log_msg(LOG_INFO, req->request_id, "Clerk webhook %s delivered again: already processed", m.id);
+		log_msg(LOG_INFO, req->request_id, "Clerk webhook %.128s delivered again: already processed", m.id);
 		res_json_text(res, 200, "{\"received\":true,\"duplicate\":true}");
 		return;
 	}

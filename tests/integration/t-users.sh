@@ -86,6 +86,9 @@ u_lacks() {
 	return 0
 }
 
+# u_hook_ok FILE ID: the delivery is answered 200 (for wait_until).
+u_hook_ok() { u_hook "$1" "$2"; [ "$CODE" = 200 ]; }
+
 u_job_is() { [ "$(u_sql "SELECT status FROM jobs WHERE id = $1")" = "$2" ]; }
 
 # u_holders NEEDLE: every text, varchar, json and jsonb column of the public
@@ -200,6 +203,16 @@ test_users_webhook_signatures() {
 	head -c 300000 /dev/zero | tr '\0' ' ' >"$f"
 	u_hook "$f"
 	expect_error 413 payload_too_large
+
+	id=user_noredis$RANDOM
+	u_event "$f" user.created "$id" "nr.$id@example.com" No Redis viewer
+	redis_stop
+	u_hook "$f"
+	expect_error 503 redis_unavailable
+	redis_start
+	eq "Redis away: nothing stored" 0 "$(u_sql "SELECT count(*) FROM users WHERE id = '$id'")"
+	check "the delivery retried once Redis is back is processed" wait_until 10 u_hook_ok "$f" "$U_ID"
+	eq "and stored" 1 "$(u_sql "SELECT count(*) FROM users WHERE id = '$id'")"
 
 	restart_api
 	u_event "$f" user.created user_nosecret "n@example.com" N S viewer
