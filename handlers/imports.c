@@ -56,7 +56,7 @@ static void add_col(struct json_object *o, const char *name, PGresult *r, int ro
 	"i.id, i.type, s.name, i.format, i.mode, i.status, i.rows_read, i.rows_loaded, i.rows_rejected," \
 	" i.rows_inserted, i.rows_updated, i.errors_stored, i.document_bytes, i.document_sha256, i.attempts," \
 	" i.error, " DB_ISO_TIME("i.accepted_at") ", " DB_ISO_TIME("i.started_at") ", " DB_ISO_TIME("i.finished_at") "," \
-	" (extract(epoch FROM i.finished_at - i.started_at) * 1000)::bigint, i.idempotency_key"
+	" (extract(epoch FROM i.finished_at - i.started_at) * 1000)::bigint, i.idempotency_key, i.created_by"
 
 /* One import as the API shows it, from a row of IMPORT_COLUMNS. */
 static struct json_object *import_json(PGresult *r, int row)
@@ -88,6 +88,7 @@ static struct json_object *import_json(PGresult *r, int row)
 	add_col(o, "finished_at", r, row, 18, 0);
 	add_col(o, "duration_ms", r, row, 19, 1);
 	add_col(o, "idempotency_key", r, row, 20, 0);
+	add_col(o, "created_by", r, row, 21, 0);
 	snprintf(path, sizeof path, "/api/imports/%s", PQgetvalue(r, row, 0));
 	json_object_object_add(links, "self", json_object_new_string(path));
 	snprintf(path, sizeof path, "/api/imports/%s/errors", PQgetvalue(r, row, 0));
@@ -257,6 +258,7 @@ void imports_create(struct request *req, struct response *res)
 	rq.content_type = fmt == IMPORT_CSV ? "text/csv" : "application/json";
 	rq.data = req->body.data;
 	rq.len = req->body.len;
+	rq.created_by = req->identity.actor;
 	if (import_check_shape(&rq, &why) != 0) {
 		res_error(res, 400, "invalid_document", why.data != NULL ? why.data : "The document cannot be read.");
 		goto out;

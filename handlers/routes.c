@@ -52,6 +52,11 @@ const struct route routes[] = {
 	{ HTTP_POST, "/api/working-capital/scenarios", wcap_scenarios,   ROLE_ANALYST, RATE_DEFAULT, 0 },
 	{ HTTP_GET,  "/api/inventory/policy",          inventory_policy, ROLE_VIEWER,  RATE_DEFAULT, 0 },
 
+	/* Users: Clerk's webhooks (signed, so no identity), and the GDPR rights. */
+	{ HTTP_POST,   "/api/webhooks/clerk",    webhooks_clerk,     ROLE_NONE,  RATE_WEBHOOK, ROUTE_WEBHOOK },
+	{ HTTP_GET,    "/api/users/{id}/export", users_export_get,   ROLE_NONE,  RATE_DEFAULT, ROUTE_AUTH },
+	{ HTTP_DELETE, "/api/users/{id}",        users_erase_delete, ROLE_ADMIN, RATE_DEFAULT, 0 },
+
 	/* Administration. */
 	{ HTTP_GET,  "/api/admin/audit-log",     admin_audit_log,   ROLE_ADMIN,    RATE_AUTH_SENSITIVE, 0 },
 };

@@ -79,6 +79,13 @@ void slo_dashboard(struct request *req, struct response *res);
 void performance_get(struct request *req, struct response *res);
 void admin_health(struct request *req, struct response *res);
 
+/* handlers/webhooks.c: Clerk's webhooks. */
+void webhooks_clerk(struct request *req, struct response *res);
+
+/* handlers/users.c: a user's data export, and erasure. */
+void users_export_get(struct request *req, struct response *res);
+void users_erase_delete(struct request *req, struct response *res);
+
 /* handlers/admin.c: the audit log. */
 void admin_audit_log(struct request *req, struct response *res);
 

@@ -5,6 +5,7 @@
 #include "value.h"
 #include "kv.h"
 #include "log.h"
+#include "svix.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@ static const char *const fail_choices[] = { "open", "closed", NULL };
 static int check_database_url(const char *v, struct buf *why);
 static int check_redis_url(const char *v, struct buf *why);
 static int check_currency(const char *v, struct buf *why);
+static int check_webhook_secret(const char *v, struct buf *why);
 
 #define OFF(f) offsetof(struct config, f)
 
@@ -69,9 +71,11 @@ const struct cfg_var config_vars[] = {
 	  "Bad rows recorded per import; the count of rejected rows stays exact beyond it." },
 	{ "BASE_CURRENCY", NULL, CFG_STRING, OFF(base_currency), "USD", 0, 0, NULL, check_currency, 1,
 	  "ISO 4217 currency of imported amounts that name none." },
-	{ "IMPORT_RETENTION_DAYS", NULL, CFG_INT, OFF(import_retention_days), "90", 1, 36500, NULL, NULL, 1,
-	  "Days a finished import's stored document is kept (its record and errors stay)." },
-	{ "JOB_RETENTION_DAYS", NULL, CFG_INT, OFF(job_retention_days), "30", 1, 36500, NULL, NULL, 1,
+	{ "RETENTION_AUDIT_DAYS", NULL, CFG_INT, OFF(retention_audit_days), "365", 1, 36500, NULL, NULL, 1,
+	  "Days an audit log record is kept before the daily purge removes it." },
+	{ "RETENTION_IMPORT_DOCUMENTS_DAYS", "IMPORT_RETENTION_DAYS", CFG_INT, OFF(retention_import_documents_days), "90", 1,
+	  36500, NULL, NULL, 1, "Days a finished import's stored document is kept (its record and errors stay)." },
+	{ "RETENTION_JOBS_DAYS", "JOB_RETENTION_DAYS", CFG_INT, OFF(retention_jobs_days), "30", 1, 36500, NULL, NULL, 1,
 	  "Days a finished job's record is kept." },
 	{ "WORKER_MIN_INSTANCES", NULL, CFG_INT, OFF(worker_min_instances), "1", 1, 256, NULL, NULL, 1,
 	  "Fewest sentia-worker processes." },
@@ -99,6 +103,11 @@ const struct cfg_var config_vars[] = {
 	  "A PEM public key that signs session tokens, for tokens without a kid." },
 	{ "CLERK_ISSUER", NULL, CFG_STRING, OFF(clerk_issuer), "", 0, 0, NULL, NULL, 1,
 	  "The iss every session token must carry (the Clerk frontend API URL); none: tokens are refused." },
+	{ "CLERK_WEBHOOK_SIGNING_SECRET", "CLERK_WEBHOOK_SECRET", CFG_STRING, OFF(clerk_webhook_secret), "", 0, 0, NULL,
+	  check_webhook_secret, 1,
+	  "The secret Clerk signs its webhooks with (whsec_ and base64); none: POST /api/webhooks/clerk answers 503." },
+	{ "WEBHOOK_MAX_BODY_BYTES", NULL, CFG_SIZE, OFF(webhook_max_body_bytes), "256K", 1024, 1L << 24, NULL, NULL, 1,
+	  "Largest webhook body accepted (bytes; K, M suffixes); larger: 413." },
 	{ "CLERK_AUTHORIZED_PARTIES", NULL, CFG_STRING, OFF(clerk_authorized_parties), "", 0, 0, NULL, NULL, 1,
 	  "Comma-separated origins a token's azp may name (empty: any)." },
 	{ "AUTH_CLOCK_SKEW_SECONDS", NULL, CFG_INT, OFF(auth_clock_skew_seconds), "5", 0, 300, NULL, NULL, 1,
@@ -125,6 +134,10 @@ const struct cfg_var config_vars[] = {
 	  "Requests per window of the auth-sensitive class." },
 	{ "RATE_LIMIT_AUTH_SENSITIVE_WINDOW_SECONDS", NULL, CFG_INT, OFF(rate_auth_window), "300", 1, 86400, NULL, NULL, 1,
 	  "The auth-sensitive class's window." },
+	{ "RATE_LIMIT_WEBHOOK_MAX", NULL, CFG_INT, OFF(rate_webhook_max), "600", 1, 100000000, NULL, NULL, 1,
+	  "Webhook deliveries per window, per sending address." },
+	{ "RATE_LIMIT_WEBHOOK_WINDOW_SECONDS", NULL, CFG_INT, OFF(rate_webhook_window), "60", 1, 86400, NULL, NULL, 1,
+	  "The webhook class's window." },
 	{ "RATE_LIMIT_FAIL_MODE", NULL, CFG_ENUM, OFF(rate_fail_closed), "open", 0, 0, fail_choices, NULL, 1,
 	  "What the rate limiter does while Redis is unreachable: open (let requests through) or closed (refuse them)." },
 	{ "CORS_ALLOWED_ORIGINS", NULL, CFG_STRING, OFF(cors_allowed_origins), "", 0, 0, NULL, NULL, 1,
@@ -186,6 +199,16 @@ static int check_currency(const char *v, struct buf *why)
 	if (value_currency(v, strlen(v)) == VALUE_OK)
 		return 0;
 	buf_puts(why, "not an active ISO 4217 currency code (such as USD or EUR)");
+	return -1;
+}
+
+static int check_webhook_secret(const char *v, struct buf *why)
+{
+	unsigned char key[SVIX_KEY_MAX];
+
+	if (v[0] == '\0' || svix_secret_decode(v, key, sizeof key) > 0)
+		return 0;
+	buf_puts(why, "must be whsec_ followed by the base64 of the key, as Clerk shows it");
 	return -1;
 }
 

@@ -40,8 +40,9 @@ struct config {
 	long import_max_bytes;
 	long import_max_errors;
 	char *base_currency;
-	long import_retention_days;
-	long job_retention_days;
+	long retention_audit_days;
+	long retention_import_documents_days;
+	long retention_jobs_days;
 	long worker_min_instances;
 	long worker_max_instances;
 	long worker_scale_queue_depth;
@@ -56,6 +57,8 @@ struct config {
 	char *clerk_jwt_key;
 	char *clerk_issuer;
 	char *clerk_authorized_parties;
+	char *clerk_webhook_secret;
+	long webhook_max_body_bytes;
 	long auth_clock_skew_seconds;
 	char *auth_role_claim;
 	long auth_lockout_failures;
@@ -65,6 +68,7 @@ struct config {
 	long rate_default_max, rate_default_window;
 	long rate_import_max, rate_import_window;
 	long rate_auth_max, rate_auth_window;
+	long rate_webhook_max, rate_webhook_window;
 	int rate_fail_closed;     /* 0 open, 1 closed */
 	char *cors_allowed_origins;
 	int enable_hsts;          /* enum config_switch */

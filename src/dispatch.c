@@ -184,7 +184,9 @@ static void route_and_serve(struct app *app, struct request *req, struct respons
 		return;
 
 	if (method_has_body(req->method)) {
-		long limit = req->route->flags & ROUTE_UPLOAD ? app->cfg->import_max_bytes : app->cfg->api_max_body_bytes;
+		long limit = req->route->flags & ROUTE_UPLOAD    ? app->cfg->import_max_bytes
+		             : req->route->flags & ROUTE_WEBHOOK ? app->cfg->webhook_max_body_bytes
+		                                                 : app->cfg->api_max_body_bytes;
 
 		rc = request_read_body(req, limit);
 		if (rc == 413) {

@@ -150,6 +150,7 @@ static int rate_class(const struct config *cfg, int rate, struct ratelimit_class
 	case RATE_DEFAULT: *c = (struct ratelimit_class){ "default", cfg->rate_default_max, cfg->rate_default_window }; return 0;
 	case RATE_IMPORT: *c = (struct ratelimit_class){ "import", cfg->rate_import_max, cfg->rate_import_window }; return 0;
 	case RATE_AUTH_SENSITIVE: *c = (struct ratelimit_class){ "auth-sensitive", cfg->rate_auth_max, cfg->rate_auth_window }; return 0;
+	case RATE_WEBHOOK: *c = (struct ratelimit_class){ "webhook", cfg->rate_webhook_max, cfg->rate_webhook_window }; return 0;
 	default: return -1;
 	}
 }
@@ -194,7 +195,7 @@ int gate_check(struct app *app, struct request *req, struct response *res)
 		res_error(res, 403, "forbidden", "Metrics are not served to this address.");
 		return 1;
 	}
-	if (route->role != ROLE_NONE) {
+	if (route->role != ROLE_NONE || route->flags & ROUTE_AUTH) {
 		enum auth_outcome ao;
 
 		if (auth_locked_out(&app->kv, req->remote_addr, &retry)) {

@@ -354,11 +354,11 @@ enum import_accepted import_accept(struct db *db, const struct import_request *r
 	}
 	{
 		const char *p[] = { idtext, rq->type->name, format_names[rq->format], mode_names[rq->mode],
-		                    rq->idempotency_key, sum, size };
+		                    rq->idempotency_key, sum, size, rq->created_by };
 
 		r = db_exec(db, "INSERT INTO imports (source_id, type, format, mode, idempotency_key, document_sha256,"
-		                " document_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-		                " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 7, p);
+		                " document_bytes, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+		                " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 8, p);
 		if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
 			log_warn("import: storing the import: %s", r != NULL ? PQresultErrorMessage(r) : db->error);
 			PQclear(r);

@@ -84,6 +84,7 @@ struct import_request {
 	const char *content_type;
 	const char *data;
 	size_t len;
+	const char *created_by;       /* who made it: "user:<id>", "key:<name>", "operator:<login>"; or NULL */
 };
 
 /* Whether a data source name is acceptable: 1 to 64 of letters, digits

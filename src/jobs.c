@@ -7,6 +7,8 @@
 #include "import.h"
 #include "log.h"
 #include "queue.h"
+#include "retention.h"
+#include "users.h"
 #include "value.h"
 #include "wcap.h"
 
@@ -129,32 +131,65 @@ static int run_freshness(struct job_ctx *ctx)
 	return 0;
 }
 
-/* maintenance.retention-purge: drops stored import documents and finished
- * jobs older than their retention. The import records and their errors
- * stay: they are the history of what came in. */
+/* maintenance.retention-purge: removes what is older than its retention
+ * (src/retention.c: audit log records, stored import documents, finished
+ * jobs) and reports how many of each, in the result and the log. The
+ * import records and their errors stay: they are the history of what
+ * came in. */
 static int run_purge(struct job_ctx *ctx)
 {
-	char docs[16], jobs[16];
-	const char *pd[] = { docs }, *pj[] = { jobs };
-	PGresult *a, *b;
-	int rc = -1;
+	long long n[RETENTION_NRULES];
+	struct log_field f[RETENTION_NRULES];
+	char why[300];
 
-	snprintf(docs, sizeof docs, "%ld", ctx->cfg->import_retention_days);
-	snprintf(jobs, sizeof jobs, "%ld", ctx->cfg->job_retention_days);
-	a = db_exec(ctx->db, "WITH d AS (DELETE FROM import_documents d USING imports i WHERE d.import_id = i.id"
-	                     " AND i.finished_at < now() - $1 * interval '1 day' RETURNING 1) SELECT count(*) FROM d", 1, pd);
-	b = db_exec(ctx->db, "WITH d AS (DELETE FROM jobs WHERE finished_at < now() - $1 * interval '1 day'"
-	                     " RETURNING 1) SELECT count(*) FROM d", 1, pj);
-	if (a != NULL && PQresultStatus(a) == PGRES_TUPLES_OK && b != NULL && PQresultStatus(b) == PGRES_TUPLES_OK) {
-		buf_printf(&ctx->result, "{\"import_documents_deleted\":%s,\"jobs_deleted\":%s}", PQgetvalue(a, 0, 0),
-		           PQgetvalue(b, 0, 0));
-		rc = 0;
-	} else {
-		buf_printf(&ctx->error, "PostgreSQL: %s", ctx->db->error[0] ? ctx->db->error : "a purge statement failed");
+	if (retention_purge(ctx->db, ctx->cfg, n, why, sizeof why) != 0) {
+		buf_puts(&ctx->error, why);
+		return -1;
 	}
-	PQclear(a);
-	PQclear(b);
-	return rc;
+	buf_putc(&ctx->result, '{');
+	for (size_t i = 0; i < RETENTION_NRULES; i++) {
+		buf_printf(&ctx->result, "%s\"%s_deleted\":%lld", i ? "," : "", retention_rules[i].name, n[i]);
+		f[i] = (struct log_field){ retention_rules[i].name, NULL, (double)n[i] };
+	}
+	buf_putc(&ctx->result, '}');
+	log_fields(LOG_INFO, NULL, "retention purge done (records deleted per kind)", f, RETENTION_NRULES);
+	return 0;
+}
+
+/* users.erase {"user_id": "...", "requested_by": "..."}: erases a user
+ * (src/users.c). The erasure rewrites this job's own payload: a run after
+ * a crash finds the pseudonym there, and has nothing left to do. */
+static int run_erase(struct job_ctx *ctx)
+{
+	struct users_erase_request rq = { NULL, ctx->cfg->pii_hash_key, "unknown", "job users.erase" };
+	struct users_erasure e;
+	struct json_object *v;
+	char why[300];
+
+	if (json_object_object_get_ex(ctx->payload, "requested_by", &v) && json_object_is_type(v, json_type_string))
+		rq.requested_by = json_object_get_string(v);
+	if (json_object_object_get_ex(ctx->payload, "user_id", &v) && json_object_is_type(v, json_type_string))
+		rq.id = json_object_get_string(v);
+	if (rq.id != NULL && strncmp(rq.id, USERS_PSEUDONYM_PREFIX, strlen(USERS_PSEUDONYM_PREFIX)) == 0) {
+		buf_puts(&ctx->result, "{\"pseudonym\":");
+		buf_json_str(&ctx->result, rq.id);
+		buf_puts(&ctx->result, ",\"erased_already\":true}");
+		return 0;
+	}
+	if (!users_id_valid(rq.id)) {
+		buf_puts(&ctx->error, "the payload has no user_id (a Clerk user id)");
+		return -1;
+	}
+	if (users_erase(ctx->db, &rq, &e, why, sizeof why) != 0) {
+		buf_puts(&ctx->error, why);
+		return -1;
+	}
+	buf_printf(&ctx->result, "{\"pseudonym\":\"%s\",\"profiles_deleted\":%lld,\"role_history_deleted\":%lld,"
+	                         "\"audit_records_pseudonymised\":%lld,\"imports_pseudonymised\":%lld,"
+	                         "\"jobs_pseudonymised\":%lld}", e.pseudonym, e.profiles, e.role_history, e.audit_records,
+	           e.imports, e.jobs);
+	log_msg(LOG_INFO, NULL, "user erased as %s", e.pseudonym);
+	return 0;
 }
 
 /* working-capital.recompute {"reason": "...", "as_of": "YYYY-MM-DD",
@@ -228,7 +263,8 @@ static int run_fail(struct job_ctx *ctx)
 const struct job_type job_types[] = {
 	{ "import.process", "imports", run_import, 0, "validate and load an accepted import" },
 	{ "maintenance.freshness-check", "maintenance", run_freshness, JOB_API, "log data sources past the freshness objective" },
-	{ "maintenance.retention-purge", "maintenance", run_purge, JOB_API, "drop import documents and jobs past retention" },
+	{ "maintenance.retention-purge", "maintenance", run_purge, JOB_API, "remove audit records, import documents and jobs past their retention" },
+	{ "users.erase", "maintenance", run_erase, 0, "erase a user: profile deleted, person pseudonymised (queued by DELETE /api/users/{id} and Clerk's user.deleted)" },
 	{ "forecast.run", "forecasts", forecast_job_run, 0, "forecast the SKUs of a forecast run (queued by POST /api/forecasts)" },
 	{ "working-capital.recompute", "working-capital", run_wcap, JOB_API, "compute and store today's working-capital snapshot" },
 	{ "diagnostic.noop", "maintenance", run_noop, JOB_API, "do nothing (measures the queue)" },

@@ -30,6 +30,7 @@ enum rate_class {
 	RATE_DEFAULT,
 	RATE_IMPORT,
 	RATE_AUTH_SENSITIVE,
+	RATE_WEBHOOK,
 	RATE__MAX
 };
 
@@ -38,6 +39,8 @@ enum rate_class {
 #define ROUTE_UPLOAD 0x2u  /* takes a document: body up to IMPORT_MAX_BYTES, not API_MAX_BODY_BYTES */
 #define ROUTE_PROBE 0x4u   /* a probe: answered in maintenance mode too */
 #define ROUTE_METRICS 0x8u /* served only to METRICS_ALLOWED_IPS */
+#define ROUTE_AUTH 0x10u   /* with role none: still needs an identity (any role); the handler decides what it may see */
+#define ROUTE_WEBHOOK 0x20u /* a signed delivery: body up to WEBHOOK_MAX_BODY_BYTES */
 
 /* One row of the dispatch table. */
 struct route {

@@ -15,7 +15,9 @@
 #include "netacl.h"
 #include "migrate.h"
 #include "queue.h"
+#include "retention.h"
 #include "slo.h"
+#include "users.h"
 #include "forecast_csv.h"
 #include "value.h"
 #include "version.h"
@@ -39,6 +41,15 @@ struct ctl {
 
 typedef int (*verb_fn)(struct ctl *ctl, int argc, char **argv);
 
+/* Who runs sentiactl, as the audit log and imports name them:
+ * "operator:<login>" (the login behind sudo, when there is one). */
+static void operator_actor(char *out, size_t size)
+{
+	const char *user = getenv("SUDO_USER") != NULL ? getenv("SUDO_USER") : getenv("USER");
+
+	snprintf(out, size, "operator:%s", user != NULL ? user : "unknown");
+}
+
 static int verb_migrate(struct ctl *ctl, int argc, char **argv);
 static int verb_import(struct ctl *ctl, int argc, char **argv);
 static int verb_demo_data(struct ctl *ctl, int argc, char **argv);
@@ -48,6 +59,8 @@ static int verb_apikey(struct ctl *ctl, int argc, char **argv);
 static int verb_maintenance(struct ctl *ctl, int argc, char **argv);
 static int verb_slo(struct ctl *ctl, int argc, char **argv);
 static int verb_forecast(struct ctl *ctl, int argc, char **argv);
+static int verb_user(struct ctl *ctl, int argc, char **argv);
+static int verb_retention(struct ctl *ctl, int argc, char **argv);
 
 /* The verbs: name, function, usage, and what it does. */
 static const struct verb {
@@ -68,6 +81,10 @@ static const struct verb {
 	  "API keys for machines: the key is printed once, only its hash is kept" },
 	{ "maintenance", verb_maintenance, "maintenance on [--message TEXT] [--allow CIDRS] [--until TIME] | off | status",
 	  "maintenance mode for every responder and host, within a second, without a restart" },
+	{ "user", verb_user, "user erase USER_ID",
+	  "erase a user now, as DELETE /api/users/{id} does through the queue: profile deleted, person pseudonymised" },
+	{ "retention", verb_retention, "retention status",
+	  "what the next retention purge would remove, per kind of record, with the setting that keeps it" },
 	{ "forecast", verb_forecast, FORECAST_CSV_USAGE, FORECAST_CSV_HELP " (no database or server needed)" },
 	{ "slo", verb_slo, "slo",
 	  "the service-level objectives now; exit 0 when all are ok, 1 on a warning, 2 on a critical one" },
@@ -168,11 +185,14 @@ static int verb_import(struct ctl *ctl, int argc, char **argv)
 	struct import_request rq;
 	struct buf doc = BUF_INIT;
 	const char *path, *dot;
+	char actor[160];
 	int opt, rc;
 
 	memset(&rq, 0, sizeof rq);
 	rq.source = "cli";
 	rq.source_kind = "cli";
+	operator_actor(actor, sizeof actor);
+	rq.created_by = actor;
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (opt == 's')
@@ -220,6 +240,7 @@ static int verb_demo_data(struct ctl *ctl, int argc, char **argv)
 	};
 	struct demo_options o = { 1, civil_today() - 1, 3, ctl->cfg->base_currency };
 	struct demo_set set;
+	char actor[160];
 	int opt, rc = 0;
 
 	optind = 0;
@@ -238,6 +259,7 @@ static int verb_demo_data(struct ctl *ctl, int argc, char **argv)
 	if (optind != argc)
 		return bad_usage("demo-data");
 	memset(&set, 0, sizeof set);
+	operator_actor(actor, sizeof actor);
 	if (demo_generate(&o, &set) != 0) {
 		fprintf(stderr, "sentiactl: cannot generate the demo data\n");
 		return 1;
@@ -251,7 +273,8 @@ static int verb_demo_data(struct ctl *ctl, int argc, char **argv)
 
 		for (size_t i = 0; i < sizeof docs / sizeof docs[0] && rc == 0; i++) {
 			struct import_request rq = { import_type_find(docs[i].type), IMPORT_CSV, IMPORT_ALL_OR_NOTHING,
-			                             "demo", "demo", NULL, "text/csv", docs[i].doc->data, docs[i].doc->len };
+			                             "demo", "demo", NULL, "text/csv", docs[i].doc->data, docs[i].doc->len,
+			                             actor };
 
 			rc = import_one(ctl, &rq, 0);
 		}
@@ -456,11 +479,10 @@ static int verb_queue(struct ctl *ctl, int argc, char **argv)
 /* Records an operator's action in the audit log (best effort). */
 static void audit_ctl(struct ctl *ctl, const char *what, const char *target, const char *detail)
 {
-	const char *user = getenv("SUDO_USER") != NULL ? getenv("SUDO_USER") : getenv("USER");
 	char actor[160];
 	const char *p[] = { actor, what, target, detail };
 
-	snprintf(actor, sizeof actor, "operator:%s", user != NULL ? user : "unknown");
+	operator_actor(actor, sizeof actor);
 	if (db_command(&ctl->db, "INSERT INTO audit_log (action, actor, route, target, outcome, detail)"
 	                         " VALUES ('admin', $1, 'sentiactl ' || $2, $3, 'done', $4)", 4, p) != 0)
 		fprintf(stderr, "sentiactl: warning: not recorded in the audit log: %s\n", ctl->db.error);
@@ -742,4 +764,49 @@ static int verb_forecast(struct ctl *ctl, int argc, char **argv)
 {
 	(void)ctl;
 	return forecast_csv_main(argc, argv);
+}
+
+/* sentiactl user erase ID: the erasure, done here and now (the same
+ * function the users.erase job runs), audited as the operator's. */
+static int verb_user(struct ctl *ctl, int argc, char **argv)
+{
+	char actor[160], why[300];
+	struct users_erase_request rq = { NULL, ctl->cfg->pii_hash_key, actor, "sentiactl user erase" };
+	struct users_erasure e;
+
+	if (argc != 3 || strcmp(argv[1], "erase") != 0)
+		return bad_usage("user");
+	if (!users_id_valid(argv[2])) {
+		fprintf(stderr, "sentiactl: %s is not a user id (1 to %d letters, digits and _)\n", argv[2], USERS_ID_MAX);
+		return 2;
+	}
+	rq.id = argv[2];
+	operator_actor(actor, sizeof actor);
+	if (users_erase(&ctl->db, &rq, &e, why, sizeof why) != 0) {
+		fprintf(stderr, "sentiactl: the user is not erased: %s\n", why);
+		return 1;
+	}
+	printf("user erased as %s: profile %lld, role history %lld, audit records %lld, imports %lld, jobs %lld\n",
+	       e.pseudonym, e.profiles, e.role_history, e.audit_records, e.imports, e.jobs);
+	return 0;
+}
+
+/* sentiactl retention status: what the next purge would remove, counted
+ * by the same conditions the purge deletes by. */
+static int verb_retention(struct ctl *ctl, int argc, char **argv)
+{
+	long long n[RETENTION_NRULES];
+	char why[300];
+
+	if (argc != 2 || strcmp(argv[1], "status") != 0)
+		return bad_usage("retention");
+	if (retention_count(&ctl->db, ctl->cfg, n, why, sizeof why) != 0) {
+		fprintf(stderr, "sentiactl: cannot count: %s\n", why);
+		return 1;
+	}
+	printf("%-18s %-33s %6s %14s\n", "records", "kept by", "days", "would remove");
+	for (size_t i = 0; i < RETENTION_NRULES; i++)
+		printf("%-18s %-33s %6ld %14lld\n", retention_rules[i].name, retention_rules[i].setting,
+		       retention_days(ctl->cfg, &retention_rules[i]), n[i]);
+	return 0;
 }

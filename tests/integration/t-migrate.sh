@@ -23,13 +23,13 @@ SCHEMA_V0="schema_migrations"
 SCHEMA_V1="data_sources,import_documents,import_errors,imports,schema_migrations"
 SCHEMA_V2="channels,data_sources,import_documents,import_errors,imports,inventory_snapshots,payables,products,receivables,sales,schema_migrations"
 SCHEMA_V3="channels,data_sources,import_documents,import_errors,imports,inventory_snapshots,jobs,payables,products,receivables,sales,schema_migrations"
-SCHEMA_LATEST="api_keys,audit_log,balance_sheet,channels,data_sources,forecast_runs,forecasts,import_documents,import_errors,imports,inventory_snapshots,jobs,payables,products,receivables,sales,schema_migrations,working_capital_snapshots"
+SCHEMA_LATEST="api_keys,audit_log,balance_sheet,channels,data_sources,erased_users,forecast_runs,forecasts,import_documents,import_errors,imports,inventory_snapshots,jobs,payables,products,receivables,sales,schema_migrations,user_role_history,users,working_capital_snapshots"
 
 test_migrate_down_up_and_ready() {
 	local out digest
-	eq "the suite starts at version 6" "6" "$(sql 'SELECT max(version) FROM schema_migrations')"
+	eq "the suite starts at version 7" "7" "$(sql 'SELECT max(version) FROM schema_migrations')"
 	digest=$(schema_digest)
-	eq "the schema at version 6" "$SCHEMA_LATEST" "$(tables)"
+	eq "the schema at version 7" "$SCHEMA_LATEST" "$(tables)"
 	req GET "$BASE_URL/ready"
 	eq "/ready 200 when migrated" 200 "$CODE"
 	eq "/ready migrations ok" ok "$(jqb .checks.migrations)"
@@ -47,14 +47,14 @@ test_migrate_down_up_and_ready() {
 	req GET "$BASE_URL/ready"
 	eq "/ready 503 while the schema is behind" 503 "$CODE"
 	eq "/ready says migrations pending" pending "$(jqb .checks.migrations)"
-	eq "/ready shows the version" "1/6" "$(jqb '"\(.schema.version)/\(.schema.expected)"')"
+	eq "/ready shows the version" "1/7" "$(jqb '"\(.schema.version)/\(.schema.expected)"')"
 
 	ctl migrate down 0 >/dev/null 2>&1
 	check "migrate down 0 succeeds" test $? -eq 0
 	eq "nothing but the bookkeeping table at version 0" "$SCHEMA_V0" "$(tables)"
 	eq "no applied versions at 0" "0" "$(sql 'SELECT count(*) FROM schema_migrations')"
 	out=$(ctl migrate status 2>&1)
-	check "status lists all six as pending" grep -q "database at version 0; this build expects 6; 6 pending" <<<"$out"
+	check "status lists all seven as pending" grep -q "database at version 0; this build expects 7; 7 pending" <<<"$out"
 
 	# Two runs at once: the advisory lock makes the second wait, and each
 	# migration is applied exactly once.
@@ -65,9 +65,9 @@ test_migrate_down_up_and_ready() {
 	wait "$a"; local ra=$?
 	wait "$b"; local rb=$?
 	eq "both concurrent runs succeed" "0 0" "$ra $rb"
-	eq "each migration applied once" "1,2,3,4,5,6" "$(sql "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")"
-	eq "each applied by exactly one run" 6 "$(cat "$RUN_DIR"/migrate-[ab].log | grep -c '^applying')"
-	eq "the schema at version 6 again" "$SCHEMA_LATEST" "$(tables)"
+	eq "each migration applied once" "1,2,3,4,5,6,7" "$(sql "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")"
+	eq "each applied by exactly one run" 7 "$(cat "$RUN_DIR"/migrate-[ab].log | grep -c '^applying')"
+	eq "the schema at version 7 again" "$SCHEMA_LATEST" "$(tables)"
 	restore_test_key
 	eq "column for column, constraint for constraint, the same schema" "$digest" "$(schema_digest)"
 	check "/ready 200 again once migrated" wait_until 10 \
@@ -107,8 +107,8 @@ test_migrate_refuses_a_changed_migration() {
 	sql "DELETE FROM schema_migrations WHERE version = 99" >/dev/null
 	out=$(ctl migrate up 2>&1); rc=$?
 	eq "migrate up succeeds once restored" 0 "$rc"
-	check "and finds nothing to do" grep -q "up to date at version 6" <<<"$out"
-	out=$(ctl migrate down 7 2>&1); rc=$?
+	check "and finds nothing to do" grep -q "up to date at version 7" <<<"$out"
+	out=$(ctl migrate down 8 2>&1); rc=$?
 	eq "down to an unknown version is refused" 1 "$rc"
 	out=$(ctl migrate sideways 2>&1); rc=$?
 	eq "a wrong verb is a usage error" 2 "$rc"

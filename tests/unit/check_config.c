@@ -315,6 +315,46 @@ START_TEST(test_node_env_alias)
 }
 END_TEST
 
+/* The retention settings' issue names are the primary ones; the older
+ * names still work as aliases. So does the webhook secret's short name. */
+START_TEST(test_retention_and_webhook_aliases)
+{
+	static const struct env_pair none[] = { { NULL, NULL } };
+	static const struct env_pair old[] = { { "IMPORT_RETENTION_DAYS", "7" }, { "JOB_RETENTION_DAYS", "3" },
+	                                       { "CLERK_WEBHOOK_SECRET", "whsec_YWJjZGVmZ2hpamtsbW5vcA==" }, { NULL, NULL } };
+	static const struct env_pair new[] = { { "RETENTION_IMPORT_DOCUMENTS_DAYS", "8" }, { "RETENTION_JOBS_DAYS", "4" },
+	                                       { "RETENTION_AUDIT_DAYS", "100" },
+	                                       { "CLERK_WEBHOOK_SIGNING_SECRET", "whsec_YWJjZGVmZ2hpamtsbW5vcA==" },
+	                                       { NULL, NULL } };
+	static const struct env_pair clash[] = { { "RETENTION_JOBS_DAYS", "4" }, { "JOB_RETENTION_DAYS", "5" },
+	                                         { NULL, NULL } };
+	static const struct env_pair bad_secret[] = { { "CLERK_WEBHOOK_SIGNING_SECRET", "whsec_***" }, { NULL, NULL } };
+	struct config c;
+	struct buf errors = BUF_INIT;
+
+	ck_assert_int_eq(config_load(&c, table_get, (void *)none, &errors), 0);
+	ck_assert_int_eq(c.retention_audit_days, 365);
+	ck_assert_int_eq(c.retention_import_documents_days, 90);
+	ck_assert_int_eq(c.retention_jobs_days, 30);
+	ck_assert_str_eq(c.clerk_webhook_secret, "");
+	ck_assert_int_eq(c.webhook_max_body_bytes, 256 * 1024);
+	config_free(&c);
+	ck_assert_int_eq(config_load(&c, table_get, (void *)old, &errors), 0);
+	ck_assert_int_eq(c.retention_import_documents_days, 7);
+	ck_assert_int_eq(c.retention_jobs_days, 3);
+	ck_assert_str_eq(c.clerk_webhook_secret, "whsec_YWJjZGVmZ2hpamtsbW5vcA==");
+	config_free(&c);
+	ck_assert_int_eq(config_load(&c, table_get, (void *)new, &errors), 0);
+	ck_assert_int_eq(c.retention_import_documents_days, 8);
+	ck_assert_int_eq(c.retention_jobs_days, 4);
+	ck_assert_int_eq(c.retention_audit_days, 100);
+	config_free(&c);
+	buf_free(&errors);
+	assert_one_error(clash, "RETENTION_JOBS_DAYS", "JOB_RETENTION_DAYS");
+	assert_one_error(bad_secret, "CLERK_WEBHOOK_SIGNING_SECRET", "whsec_");
+}
+END_TEST
+
 START_TEST(test_app_env_node_env_disagree)
 {
 	static const struct env_pair env[] = {
@@ -440,6 +480,7 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_bad_redis_url);
 	tcase_add_test(tc, test_node_env_alias);
 	tcase_add_test(tc, test_app_env_node_env_disagree);
+	tcase_add_test(tc, test_retention_and_webhook_aliases);
 	tcase_add_test(tc, test_several_errors);
 	tcase_add_test(tc, test_free_clears);
 	tcase_add_test(tc, test_table_complete);

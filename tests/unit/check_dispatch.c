@@ -29,6 +29,8 @@ static const struct route table[] = {
 	{ HTTP_GET, "/api/things", h_ok, ROLE_NONE, RATE_NONE, 0 },
 	{ HTTP_POST, "/api/things", h_ok, ROLE_NONE, RATE_NONE, 0 },
 	{ HTTP_GET, "/api/silent", h_silent, ROLE_NONE, RATE_NONE, 0 },
+	{ HTTP_GET, "/api/mine", h_ok, ROLE_NONE, RATE_NONE, ROUTE_AUTH },
+	{ HTTP_POST, "/api/hook", h_ok, ROLE_NONE, RATE_NONE, ROUTE_WEBHOOK },
 };
 
 static struct config cfg;
@@ -81,6 +83,7 @@ static void setup(void)
 	memset(&res, 0, sizeof res);
 	memset(&cfg, 0, sizeof cfg);
 	cfg.api_max_body_bytes = 1000;
+	cfg.webhook_max_body_bytes = 100;
 	handler_calls = 0;
 }
 
@@ -151,6 +154,26 @@ START_TEST(test_body_over_limit_is_413_before_handler)
 }
 END_TEST
 
+/* A route of role none with ROUTE_AUTH still needs an identity. */
+START_TEST(test_route_auth_needs_an_identity)
+{
+	ck_assert_int_eq(run(SLOT_POOL, "GET", "/api/mine", NULL), 401);
+	ck_assert_str_eq(error_code(), "unauthorized");
+	ck_assert_int_eq(handler_calls, 0);
+}
+END_TEST
+
+/* A webhook route has its own, smaller body limit. */
+START_TEST(test_webhook_body_limit)
+{
+	ck_assert_int_eq(run(SLOT_POOL, "POST", "/api/hook", "101"), 413);
+	ck_assert_str_eq(error_code(), "payload_too_large");
+	ck_assert_int_eq(handler_calls, 0);
+	ck_assert_int_eq(run(SLOT_POOL, "POST", "/api/hook", "100"), 200);
+	ck_assert_int_eq(handler_calls, 1);
+}
+END_TEST
+
 START_TEST(test_handler_without_status_is_500)
 {
 	ck_assert_int_eq(run(SLOT_POOL, "GET", "/api/silent", NULL), 500);
@@ -173,6 +196,8 @@ Suite *dispatch_suite(void)
 	tcase_add_test(tc, test_status_socket_serves_ops_routes_only);
 	tcase_add_test(tc, test_body_over_limit_is_413_before_handler);
 	tcase_add_test(tc, test_handler_without_status_is_500);
+	tcase_add_test(tc, test_route_auth_needs_an_identity);
+	tcase_add_test(tc, test_webhook_body_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }

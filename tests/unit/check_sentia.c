@@ -28,7 +28,9 @@ static Suite *(*const suites[])(void) = {
 	response_suite,
 	router_suite,
 	strmap_suite,
+	svix_suite,
 	template_suite,
+	users_suite,
 	value_suite,
 	window_suite,
 };

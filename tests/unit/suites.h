@@ -26,7 +26,9 @@ Suite *request_suite(void);
 Suite *response_suite(void);
 Suite *router_suite(void);
 Suite *strmap_suite(void);
+Suite *svix_suite(void);
 Suite *template_suite(void);
+Suite *users_suite(void);
 Suite *value_suite(void);
 Suite *window_suite(void);
 
