@@ -86,25 +86,12 @@ static struct json_object *component(const struct dep_check *c)
 	return o;
 }
 
-/* The deployed build, the pool, and each component with its latency. */
-void ops_status(struct request *req, struct response *res)
+struct json_object *pool_json(const struct scoreboard *sb)
 {
-	struct app *app = req->app;
-	const struct scoreboard *sb = app->sb;
-	struct dep_check db, kv;
+	struct json_object *pool = json_object_new_object(), *restarts = json_object_new_object();
 	struct sb_counts c;
-	struct json_object *o = json_object_new_object(), *pool = json_object_new_object();
-	struct json_object *comps = json_object_new_object(), *restarts = json_object_new_object();
 
-	check_deps(app, &db, &kv);
 	scoreboard_count(sb, &c);
-	json_object_object_add(o, "status", json_object_new_string(db.ok && kv.ok ? "ok" : "degraded"));
-	json_object_object_add(o, "version", json_object_new_string(sentia_version));
-	json_object_object_add(o, "commit", json_object_new_string(sentia_commit));
-	json_object_object_add(o, "build_time", json_object_new_string(sentia_build_time));
-	json_object_object_add(o, "environment", json_object_new_string(config_env_name(app->cfg->app_env)));
-	json_object_object_add(o, "uptime_seconds", json_object_new_int64((int64_t)((clock_mono_ms() - sb->start_ms) / 1000)));
-
 	json_object_object_add(pool, "busy", json_object_new_int(c.busy));
 	json_object_object_add(pool, "idle", json_object_new_int(c.idle));
 	json_object_object_add(pool, "starting", json_object_new_int(c.starting));
@@ -115,7 +102,27 @@ void ops_status(struct request *req, struct response *res)
 	for (int i = 0; i < RESTART__MAX; i++)
 		json_object_object_add(restarts, restart_reason_names[i], json_object_new_int64((int64_t)sb_load(&sb->restarts[i])));
 	json_object_object_add(pool, "restarts", restarts);
-	json_object_object_add(o, "pool", pool);
+	json_object_object_add(pool, "max_reached", json_object_new_int64((int64_t)sb_load(&sb->max_reached)));
+	return pool;
+}
+
+/* The deployed build, the pool, and each component with its latency. */
+void ops_status(struct request *req, struct response *res)
+{
+	struct app *app = req->app;
+	const struct scoreboard *sb = app->sb;
+	struct dep_check db, kv;
+	struct json_object *o = json_object_new_object(), *comps = json_object_new_object();
+
+	check_deps(app, &db, &kv);
+	json_object_object_add(o, "status", json_object_new_string(db.ok && kv.ok ? "ok" : "degraded"));
+	json_object_object_add(o, "version", json_object_new_string(sentia_version));
+	json_object_object_add(o, "commit", json_object_new_string(sentia_commit));
+	json_object_object_add(o, "build_time", json_object_new_string(sentia_build_time));
+	json_object_object_add(o, "environment", json_object_new_string(config_env_name(app->cfg->app_env)));
+	json_object_object_add(o, "uptime_seconds", json_object_new_int64((int64_t)((clock_mono_ms() - sb->start_ms) / 1000)));
+
+	json_object_object_add(o, "pool", pool_json(sb));
 
 	json_object_object_add(comps, "database", component(&db));
 	json_object_object_add(comps, "redis", component(&kv));

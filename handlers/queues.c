@@ -18,6 +18,23 @@
 /* GET /api/queues/status: per queue, what waits, runs, waits to retry and
  * died; what finished in the last hour; the oldest wait; and the workers
  * seen with their last heartbeat. */
+struct json_object *queue_json(const struct queue_def *def, const struct queue_counts *c)
+{
+	struct json_object *q = json_object_new_object();
+
+	json_object_object_add(q, "name", json_object_new_string(def->name));
+	json_object_object_add(q, "waiting", json_object_new_int64(c->waiting));
+	json_object_object_add(q, "active", json_object_new_int64(c->active));
+	json_object_object_add(q, "delayed", json_object_new_int64(c->delayed));
+	json_object_object_add(q, "failed", json_object_new_int64(c->dead));
+	json_object_object_add(q, "completed_last_hour", json_object_new_int64(c->completed_hour));
+	json_object_object_add(q, "failed_last_hour", json_object_new_int64(c->failed_hour));
+	json_object_object_add(q, "oldest_waiting_seconds", json_object_new_double((double)(long)(c->oldest_waiting_s * 10) / 10));
+	json_object_object_add(q, "consumers_alive", json_object_new_int(c->consumers));
+	json_object_object_add(q, "max_attempts", json_object_new_int(def->max_attempts));
+	return q;
+}
+
 void queues_status(struct request *req, struct response *res)
 {
 	struct app *app = req->app;
@@ -26,7 +43,6 @@ void queues_status(struct request *req, struct response *res)
 	redisReply *r;
 	for (size_t i = 0; i < nqueues; i++) {
 		struct queue_counts c;
-		struct json_object *q;
 
 		if (queue_counts(&app->db, &app->kv, &queues[i], &c) != 0) {
 			json_object_put(o);
@@ -38,18 +54,7 @@ void queues_status(struct request *req, struct response *res)
 				res_unavailable(res, "PostgreSQL", app->db.error);
 			return;
 		}
-		q = json_object_new_object();
-		json_object_object_add(q, "name", json_object_new_string(queues[i].name));
-		json_object_object_add(q, "waiting", json_object_new_int64(c.waiting));
-		json_object_object_add(q, "active", json_object_new_int64(c.active));
-		json_object_object_add(q, "delayed", json_object_new_int64(c.delayed));
-		json_object_object_add(q, "failed", json_object_new_int64(c.dead));
-		json_object_object_add(q, "completed_last_hour", json_object_new_int64(c.completed_hour));
-		json_object_object_add(q, "failed_last_hour", json_object_new_int64(c.failed_hour));
-		json_object_object_add(q, "oldest_waiting_seconds", json_object_new_double((double)(long)(c.oldest_waiting_s * 10) / 10));
-		json_object_object_add(q, "consumers_alive", json_object_new_int(c.consumers));
-		json_object_object_add(q, "max_attempts", json_object_new_int(queues[i].max_attempts));
-		json_object_array_add(qs, q);
+		json_object_array_add(qs, queue_json(&queues[i], &c));
 	}
 	r = kv_command(&app->kv, "HGETALL %s", QUEUE_WORKERS_KEY);
 	for (size_t i = 0; r != NULL && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {

@@ -24,7 +24,10 @@ int param_date(struct request *req, struct response *res, const char *name, int3
 struct json_object *param_body(struct request *req, struct response *res, const char *const *allowed,
                                size_t nallowed, int empty_ok);
 
-/* handlers/ops.c: health, readiness, status and metrics. */
+/* handlers/ops.c: health, readiness, status and metrics; and the pool's
+ * figures as /api/status and /api/admin/health show them. */
+struct scoreboard;
+struct json_object *pool_json(const struct scoreboard *sb);
 void ops_health(struct request *req, struct response *res);
 void ops_ready(struct request *req, struct response *res);
 void ops_status(struct request *req, struct response *res);
@@ -49,6 +52,10 @@ void data_sources_list(struct request *req, struct response *res);
 void queues_status(struct request *req, struct response *res);
 void jobs_create(struct request *req, struct response *res);
 void jobs_get(struct request *req, struct response *res);
+/* A queue's figures as /api/queues/status and /api/admin/health show them. */
+struct queue_def;
+struct queue_counts;
+struct json_object *queue_json(const struct queue_def *def, const struct queue_counts *c);
 /* Answers with job id's record and this status; 0, or -1 when the
  * database failed (nothing is set then). */
 struct app;

@@ -542,41 +542,14 @@ static struct json_object *queues_health(struct app *app, int *ok)
 	*ok = 1;
 	for (size_t i = 0; i < nqueues; i++) {
 		struct queue_counts c;
-		struct json_object *q;
 
 		if (queue_counts(&app->db, &app->kv, &queues[i], &c) != 0) {
 			*ok = 0;
 			continue;
 		}
-		q = json_object_new_object();
-		json_object_object_add(q, "name", json_object_new_string(queues[i].name));
-		json_object_object_add(q, "waiting", json_object_new_int64(c.waiting));
-		json_object_object_add(q, "active", json_object_new_int64(c.active));
-		json_object_object_add(q, "delayed", json_object_new_int64(c.delayed));
-		json_object_object_add(q, "dead", json_object_new_int64(c.dead));
-		json_object_object_add(q, "consumers", json_object_new_int(c.consumers));
-		json_object_array_add(a, q);
+		json_object_array_add(a, queue_json(&queues[i], &c));
 	}
 	return a;
-}
-
-static struct json_object *pool_health(const struct scoreboard *sb)
-{
-	struct json_object *o = json_object_new_object(), *restarts = json_object_new_object();
-	struct sb_counts c;
-
-	scoreboard_count(sb, &c);
-	json_object_object_add(o, "busy", json_object_new_int(c.busy));
-	json_object_object_add(o, "idle", json_object_new_int(c.idle));
-	json_object_object_add(o, "starting", json_object_new_int(c.starting));
-	json_object_object_add(o, "total", json_object_new_int(c.total));
-	json_object_object_add(o, "min", json_object_new_int(sb->min_instances));
-	json_object_object_add(o, "max", json_object_new_int(sb->max_instances));
-	for (int i = 0; i < RESTART__MAX; i++)
-		json_object_object_add(restarts, restart_reason_names[i], json_object_new_int64((int64_t)sb_load(&sb->restarts[i])));
-	json_object_object_add(o, "restarts", restarts);
-	json_object_object_add(o, "max_reached", json_object_new_int64((int64_t)sb_load(&sb->max_reached)));
-	return o;
 }
 
 /* Free space of each NAME=PATH of HEALTH_DISK_PATHS. */
@@ -625,7 +598,7 @@ void admin_health(struct request *req, struct response *res)
 	json_object_object_add(o, "database", database_health(app, &db_ok));
 	json_object_object_add(o, "redis", redis_health(app, &kv_ok));
 	json_object_object_add(o, "queues", db_ok && kv_ok ? queues_health(app, &q_ok) : json_object_new_array());
-	json_object_object_add(o, "pool", pool_health(app->sb));
+	json_object_object_add(o, "pool", pool_json(app->sb));
 	json_object_object_add(o, "disk", disk_health(app->cfg->health_disk_paths, &disk_ok));
 	json_object_object_add(o, "status", json_object_new_string(db_ok && kv_ok && q_ok && disk_ok ? "ok" : "degraded"));
 	res_header(res, "Cache-Control", "no-store");

@@ -320,3 +320,30 @@ test_slo_page_in_chromium() {
 	printf '%s\n' "$out"
 	slo_reset
 }
+
+# A new installation: an empty database and empty windows. Every
+# objective says "no data" (none is a breach yet), in the JSON, the page
+# and sentiactl slo; nothing alerts.
+test_slo_new_installation() {
+	local url port side key out
+	psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE sentia_fresh OWNER sentia" >/dev/null
+	url="postgresql://sentia@127.0.0.1:$PG_PORT/sentia_fresh"
+	DATABASE_URL=$url "$BUILD_DIR/sentiactl" migrate up >>"$RUN_DIR/logs/fresh.log" 2>&1
+	key=$(DATABASE_URL=$url "$BUILD_DIR/sentiactl" apikey create --name fresh --role viewer 2>>"$RUN_DIR/logs/fresh.log")
+	port=$(free_port 19500)
+	DATABASE_URL=$url REDIS_URL="redis://127.0.0.1:$REDIS_PORT/3" "$BUILD_DIR/sentia-api" --listen "127.0.0.1:$port" \
+		>>"$RUN_DIR/logs/fresh.log" 2>&1 &
+	side=$!
+	wait_until 10 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$port)" 2>/dev/null
+	fcgi GET /api/slo-dashboard "127.0.0.1:$port" HTTP_AUTHORIZATION="Bearer $key" REMOTE_ADDR=127.0.0.1
+	eq "new installation: 200" 200 "$CODE"
+	eq "every objective: no data" "no_data,no_data,no_data,no_data,no_data,no_data" "$(jqb '[.slos[].status] | join(",")')"
+	eq "no alert" 0 "$(jqb '.alerts | length')"
+	fcgi GET /slo "127.0.0.1:$port" HTTP_AUTHORIZATION="Bearer $key" REMOTE_ADDR=127.0.0.1
+	eq "the page: six rows with no data" 6 "$(grep -c 'class="st st-no_data">no_data<' "$BODY")"
+	out=$(DATABASE_URL=$url REDIS_URL="redis://127.0.0.1:$REDIS_PORT/3" "$BUILD_DIR/sentiactl" slo 2>&1)
+	eq "sentiactl slo: six rows with no data" 6 "$(grep -c ' no_data ' <<<"$out")"
+	kill -TERM "$side"; wait "$side" 2>/dev/null
+	redis-cli -p "$REDIS_PORT" -n 3 FLUSHDB >/dev/null
+	psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "DROP DATABASE sentia_fresh" >/dev/null
+}
