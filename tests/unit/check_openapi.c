@@ -1,8 +1,9 @@
 /* check_openapi: the compiled-in OpenAPI document against the dispatch
  * table, both ways: every route is an operation and every operation a
  * route, with the operationId of its handler's C name, the security and
- * x-sentia-role of its role, and the error responses its row and the gate
- * can give, each in the one error shape. And the page made from it. */
+ * x-sentia-role of its role (and ROUTE_AUTH), and the error responses its
+ * row and the gate can give, each in the one error shape. And the page
+ * made from it. */
 #include "ac-config.h"
 
 #include "auth.h"
@@ -184,7 +185,15 @@ static int bearer_or_api_key(struct json_object *sec)
 	return bearer == 1 && key == 1;
 }
 
-/* security and x-sentia-role follow the route's role. */
+/* Whether the gate asks a route for an identity: a role, or ROUTE_AUTH
+ * (role none, but signed in; the handler decides what it may see). */
+static int needs_identity(const struct route *r)
+{
+	return r->role != ROLE_NONE || (r->flags & ROUTE_AUTH) != 0;
+}
+
+/* security and x-sentia-role follow the route's role: no credentials only
+ * where the gate asks for no identity. */
 START_TEST(test_security_follows_the_role)
 {
 	struct json_object *schemes = member(member(doc, "components"), "securitySchemes");
@@ -202,9 +211,12 @@ START_TEST(test_security_follows_the_role)
 		ck_assert_msg(role != NULL && strcmp(role, role_name((int)r->role)) == 0,
 		              "%s %s: x-sentia-role is %s, the table says %s", http_method_name(r->method), r->pattern,
 		              role != NULL ? role : "(none)", role_name((int)r->role));
-		if (r->role == ROLE_NONE)
+		if (!needs_identity(r))
 			ck_assert_msg(sec != NULL && json_object_is_type(sec, json_type_array) && json_object_array_length(sec) == 0,
 			              "%s %s needs no credentials: its security must be []", http_method_name(r->method), r->pattern);
+		else if (r->role == ROLE_NONE)
+			ck_assert_msg(bearer_or_api_key(sec), "%s %s needs an identity (ROUTE_AUTH): its security must be bearerAuth or apiKeyAuth",
+			              http_method_name(r->method), r->pattern);
 		else
 			ck_assert_msg(bearer_or_api_key(sec), "%s %s needs the %s role: its security must be bearerAuth or apiKeyAuth",
 			              http_method_name(r->method), r->pattern, role_name((int)r->role));
@@ -231,19 +243,34 @@ START_TEST(test_gate_statuses_are_listed)
 			continue;
 #define NEEDS(status, why) \
 	ck_assert_msg(response(op, status) != NULL, "%s %s must list %s: %s", http_method_name(r->method), what, status, why)
-		if (r->role != ROLE_NONE) {
+		if (needs_identity(r)) {
 			NEEDS("401", "it needs credentials");
-			NEEDS("403", "it needs a role");
+			ck_assert_msg(member(member(response(op, "401"), "headers"), "WWW-Authenticate") != NULL,
+			              "%s %s: its 401 must carry the gate's WWW-Authenticate challenge", http_method_name(r->method), what);
 			NEEDS("429", "an address can be locked out");
 		}
+		if (r->role != ROLE_NONE)
+			NEEDS("403", "it needs a role");
+		if (r->flags & ROUTE_WEBHOOK)
+			NEEDS("401", "a delivery whose signature does not hold is refused");
 		if (r->rate != RATE_NONE)
 			NEEDS("429", "it is rate-limited");
 		if (r->flags & ROUTE_METRICS)
 			NEEDS("403", "it is served to METRICS_ALLOWED_IPS only");
 		if (!(r->flags & ROUTE_PROBE))
 			NEEDS("503", "maintenance mode answers it");
-		if (r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH)
+		if (r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_PATCH) {
+			/* The limit the dispatcher applies to the route's body. */
+			const char *limit = r->flags & ROUTE_UPLOAD    ? "IMPORT_MAX_BYTES"
+			                    : r->flags & ROUTE_WEBHOOK ? "WEBHOOK_MAX_BODY_BYTES"
+			                                               : "API_MAX_BODY_BYTES";
+			const char *desc;
+
 			NEEDS("413", "its body has a limit");
+			desc = text_of(response(op, "413"), "description");
+			ck_assert_msg(desc != NULL && strstr(desc, limit) != NULL, "%s %s: its 413 must name its limit, %s",
+			              http_method_name(r->method), what, limit);
+		}
 		if (has_param(r->pattern))
 			NEEDS("400", "a path parameter may not decode");
 		/* Every JSON 200 to a GET gets an ETag, and so a 304. */
