@@ -26,6 +26,7 @@ static Suite *(*const suites[])(void) = {
 	request_suite,
 	response_suite,
 	router_suite,
+	smoke_suite,
 	strmap_suite,
 	template_suite,
 	value_suite,
