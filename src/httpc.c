@@ -279,7 +279,29 @@ static int conn_write(struct conn *c, const char *p, size_t n, struct buf *why)
 	return 0;
 }
 
-/* Reads until the server closes the connection. */
+/* Whether raw holds a whole answer framed by Content-Length, so that
+ * reading can stop even if the server keeps the connection open despite
+ * "Connection: close". Other answers are read to the end. */
+static int answer_complete(const struct buf *raw)
+{
+	const char *end = raw->data != NULL ? strstr(raw->data, "\r\n\r\n") : NULL, *p;
+
+	if (end == NULL)
+		return 0;
+	for (p = raw->data; p != NULL && p < end; p = strstr(p, "\r\n"), p = p != NULL ? p + 2 : NULL) {
+		if (strncasecmp(p, "Transfer-Encoding:", 18) == 0)
+			return 0;
+		if (strncasecmp(p, "Content-Length:", 15) == 0) {
+			char *stop;
+			long cl = strtol(p + 15, &stop, 10);
+
+			return cl >= 0 && (size_t)(raw->data + raw->len - (end + 4)) >= (size_t)cl;
+		}
+	}
+	return 0;
+}
+
+/* Reads until the server closes the connection, or the answer is whole. */
 static int conn_read_all(struct conn *c, struct buf *out, struct buf *why)
 {
 	char chunk[16384];
@@ -320,6 +342,8 @@ static int conn_read_all(struct conn *c, struct buf *out, struct buf *why)
 			return -1;
 		}
 		buf_append(out, chunk, (size_t)r);
+		if (answer_complete(out))
+			return 0;
 	}
 }
 

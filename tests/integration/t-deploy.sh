@@ -3,7 +3,9 @@
 # the release tarball's version, sentiactl smoke against the running
 # instance, rolling back (a schema ahead of the binary, down and up again
 # while the API serves), and every shell block of the operator's guide
-# marked <!-- run -->.
+# marked <!-- run -->. What changes the schema or maintenance mode runs
+# on an instance of its own (its own database, Redis database, pool,
+# worker and nginx), so the suite's instance is left as it was.
 
 # quiet COMMAND...: runs it with its output discarded.
 quiet() { "$@" >/dev/null 2>&1; }
@@ -11,6 +13,55 @@ quiet() { "$@" >/dev/null 2>&1; }
 build_version() { sed -n 's/^#define PACKAGE_VERSION "\(.*\)"/\1/p' "$BUILD_DIR/ac-config.h"; }
 # The schema version this build expects.
 build_schema() { "$BUILD_DIR/sentiactl" version | sed -n 's/.*schema version \([0-9]*\).*/\1/p'; }
+
+# second_start: a second instance of sentia: the database sentia_side,
+# Redis database 1, a pool, a worker and nginx (the local configuration)
+# on ports of their own; logs in logs/deploy-*.log. Sets SIDE_URL,
+# SIDE_KEY (an admin key), SIDE_DATABASE_URL, SIDE_REDIS_URL, SIDE_ENV
+# (for env) and SIDE_PIDS.
+second_start() {
+	local d=$RUN_DIR/side port
+	rm -rf "$d"; mkdir -p "$d/nginx-tmp"
+	[ "$(id -u)" -eq 0 ] && chown "$(web_user)" "$d/nginx-tmp"
+	PGOPTIONS="-c client_min_messages=warning" psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 \
+		-c "DROP DATABASE IF EXISTS sentia_side" \
+		-c "CREATE DATABASE sentia_side OWNER sentia" >/dev/null
+	SIDE_DATABASE_URL="postgresql://sentia@127.0.0.1:$PG_PORT/sentia_side"
+	SIDE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
+	SIDE_ENV=(DATABASE_URL="$SIDE_DATABASE_URL" REDIS_URL="$SIDE_REDIS_URL")
+	redis-cli -p "$REDIS_PORT" -n 1 FLUSHDB >/dev/null
+	env "${SIDE_ENV[@]}" "$BUILD_DIR/sentiactl" migrate up >>"$RUN_DIR/logs/deploy-migrate.log" 2>&1
+	SIDE_KEY=$(env "${SIDE_ENV[@]}" "$BUILD_DIR/sentiactl" apikey create --name side --role admin 2>/dev/null)
+	env "${SIDE_ENV[@]}" "$BUILD_DIR/sentia-api" --listen "unix:$d/api.sock" --socket-group "$(web_group)" \
+		>>"$RUN_DIR/logs/deploy-api.log" 2>&1 &
+	SIDE_PIDS=($!)
+	env "${SIDE_ENV[@]}" "$BUILD_DIR/sentia-worker" >>"$RUN_DIR/logs/deploy-worker.log" 2>&1 &
+	SIDE_PIDS+=($!)
+	port=$(free_port 18600)
+	sed -e "s|@RUN_DIR@|$d|g" -e "s|@HTTP_PORT@|$port|g" -e "s|@STATUS_HTTP_PORT@|$(free_port $((port + 1)))|g" \
+	    -e "s|@USER@|$(web_user)|g" -e "s|@GROUP@|$(web_group)|g" -e "s|@ACCESS_LOG@|$d/access.log|g" \
+	    -e "s|@MAX_BODY@|512m|g" "$SENTIA_TOP/httpd-conf/nginx/sentia-local.conf.in" >"$d/nginx.conf"
+	nginx -c "$d/nginx.conf" -e "$RUN_DIR/logs/deploy-nginx.log" -g "daemon off;" 2>>"$RUN_DIR/logs/deploy-nginx.log" &
+	SIDE_PIDS+=($!)
+	SIDE_URL=http://127.0.0.1:$port
+	wait_until 30 curl -sf -o /dev/null "$SIDE_URL/ready" || fail "the second instance comes up" "$(tail -n 5 "$RUN_DIR"/logs/deploy-*.log)"
+}
+
+second_stop() {
+	local pid
+	for pid in "${SIDE_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+	for pid in "${SIDE_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+	psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "DROP DATABASE IF EXISTS sentia_side" >/dev/null
+	redis-cli -p "$REDIS_PORT" -n 1 FLUSHDB >/dev/null
+}
+# sctl ARGS...: sentiactl for the second instance.
+sctl() { env "${SIDE_ENV[@]}" "$BUILD_DIR/sentiactl" "$@"; }
+# second_shows "VERB ARGS" REGEX: a line of that sentiactl output matches.
+second_shows() {
+	local args
+	read -r -a args <<<"$1"
+	sctl "${args[@]}" 2>/dev/null | grep -qE "$2"
+}
 
 test_make_install() {
 	local d=$RUN_DIR/install f
@@ -95,7 +146,7 @@ test_release_tarball_version() {
 }
 
 test_smoke_local() {
-	local out=$RUN_DIR/smoke.out v rc
+	local out=$RUN_DIR/smoke.out v
 	v=$(build_version)
 	"$BUILD_DIR/sentiactl" smoke --url "$BASE_URL" --token "$API_KEY" --expect-version "$v" >"$out" 2>&1
 	eq "smoke against the running instance passes" 0 "$?"
@@ -120,15 +171,14 @@ test_smoke_local() {
 	eq "a bad token: fails" 1 "$?"
 	check "on the authenticated read, with sentia's reason" \
 		grep -qE '^authenticated read +FAIL +401 +[0-9.]+ +unauthorized' "$RUN_DIR/smoke-badkey.out"
-	"$BUILD_DIR/sentiactl" maintenance on --message "smoke test" >/dev/null 2>&1
+	second_start
+	sctl maintenance on --message "smoke test" >/dev/null 2>&1
 	# Every responder follows within a second.
 	sleep 1.5
-	"$BUILD_DIR/sentiactl" smoke --url "$BASE_URL" --token "$API_KEY" >"$out" 2>&1
-	rc=$?
-	"$BUILD_DIR/sentiactl" maintenance off >/dev/null 2>&1
-	sleep 1.5
-	eq "in maintenance: fails" 1 "$rc"
+	sctl smoke --url "$SIDE_URL" --token "$SIDE_KEY" >"$out" 2>&1
+	eq "in maintenance: fails" 1 "$?"
 	check "the status check says 503" grep -qE '^status +FAIL +503 ' "$out"
+	second_stop
 	"$BUILD_DIR/sentiactl" smoke --url "http://127.0.0.1:$(free_port 19500)" >"$out" 2>&1
 	eq "nothing listening: fails" 1 "$?"
 	check "saying so" grep -q "Connection refused" "$out"
@@ -140,76 +190,74 @@ test_smoke_local() {
 
 # The schema as a newer release leaves it: one more migration, additive.
 schema_ahead() {
-	psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 \
+	psql "$SIDE_DATABASE_URL" -q -v ON_ERROR_STOP=1 \
 		-c "ALTER TABLE imports ADD COLUMN rollback_probe text" \
 		-c "CREATE TABLE rollback_probe (id bigint PRIMARY KEY)" \
 		-c "INSERT INTO schema_migrations (version, name, checksum, execution_ms) VALUES ($1, 'rollback_probe', 'x', 0)"
 }
-schema_back() {
-	psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -c "DELETE FROM schema_migrations WHERE version = $1" \
-		-c "DROP TABLE rollback_probe" -c "ALTER TABLE imports DROP COLUMN rollback_probe"
-}
 
 test_rollback_schema_ahead() {
 	local n next out id
+	second_start
 	n=$(build_schema)
 	next=$((n + 1))
-	out=$("$BUILD_DIR/sentiactl" migrate status 2>&1)
+	out=$(sctl migrate status 2>&1)
 	check "migrate status says which version this binary expects" grep -q "this build expects $n;" <<<"$out"
 	schema_ahead "$next"
 	# This build stands for the previous release, on the current schema.
-	req GET "$BASE_URL/ready"
+	req GET "$SIDE_URL/ready"
 	eq "a binary behind an additive schema is ready" 200 "$CODE"
 	eq "its migrations check is ok" ok "$(jqb .checks.migrations)"
 	eq "it sees the schema ahead" "$next/$n" "$(jqb '"\(.schema.version)/\(.schema.expected)"')"
-	"$BUILD_DIR/sentiactl" smoke --url "$BASE_URL" --token "$API_KEY" >"$RUN_DIR/smoke.out" 2>&1
+	sctl smoke --url "$SIDE_URL" --token "$SIDE_KEY" >"$RUN_DIR/smoke.out" 2>&1
 	eq "the smoke test passes" 0 "$?"
 	printf 'date,sku,channel,quantity,unit_price,net_revenue,cogs\n2025-03-01,WAT-1,Retail,1,1,1,1\n' >"$RUN_DIR/rollback.csv"
-	req POST "$BASE_URL/api/imports?type=sales&source=rollback" -H "Content-Type: text/csv" --data-binary "@$RUN_DIR/rollback.csv"
+	REQ_AUTH="Bearer $SIDE_KEY" req POST "$SIDE_URL/api/imports?type=sales&source=rollback" -H "Content-Type: text/csv" \
+		--data-binary "@$RUN_DIR/rollback.csv"
 	eq "it takes an upload" 202 "$CODE"
 	id=$(header Location | sed 's|.*/||')
 	check "and its worker processes it" wait_until 30 bash -c \
-		"curl -s -H 'Authorization: Bearer $API_KEY' '$BASE_URL/api/imports/$id' | jq -e '.status | test(\"completed|failed\")'"
-	out=$("$BUILD_DIR/sentiactl" migrate status 2>&1)
+		"curl -s -H 'Authorization: Bearer $SIDE_KEY' '$SIDE_URL/api/imports/$id' | jq -e '.status | test(\"completed|failed\")'"
+	out=$(sctl migrate status 2>&1)
 	eq "its migrate status exits 1" 1 "$?"
 	check "naming the newer migration as unknown" grep -q "$(printf '%04d' "$next")_rollback_probe .*UNKNOWN to this build" <<<"$out"
-	out=$("$BUILD_DIR/sentiactl" migrate up 2>&1)
+	out=$(sctl migrate up 2>&1)
 	eq "its migrate up refuses" 1 "$?"
 	check "saying the database is newer" grep -q "newer than this sentiactl" <<<"$out"
-	eq "and changes nothing" "$next" "$(psql "$DATABASE_URL" -Atqc 'SELECT max(version) FROM schema_migrations')"
-	schema_back "$next"
-	req GET "$BASE_URL/ready"
-	eq "back at the binary's schema, ready" 200 "$CODE"
+	eq "and changes nothing" "$next" "$(psql "$SIDE_DATABASE_URL" -Atqc 'SELECT max(version) FROM schema_migrations')"
+	second_stop
 }
 
-# serve_loop OUTFILE: /health through nginx every 50 ms, one status a line,
-# until killed; its PID in SERVE_LOOP.
+# serve_loop URL OUTFILE: GET URL every 50 ms, one status a line, until
+# killed; its PID in SERVE_LOOP.
 serve_loop() {
-	while :; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "$BASE_URL/health"; sleep 0.05; done >"$1" 2>/dev/null &
+	while :; do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "$1"; sleep 0.05; done >"$2" 2>/dev/null &
 	SERVE_LOOP=$!
 }
 
 test_rollback_down_up() {
 	local n prev codes=$RUN_DIR/serving.txt out
+	second_start
 	n=$(build_schema)
 	prev=$((n - 1))
-	serve_loop "$codes"
-	out=$("$BUILD_DIR/sentiactl" migrate down "$prev" 2>&1)
+	serve_loop "$SIDE_URL/health" "$codes"
+	out=$(sctl migrate down "$prev" 2>&1)
 	eq "migrate down to the previous release's schema succeeds" 0 "$?"
 	check "saying where it ended" grep -q "the database is at version $prev" <<<"$out"
-	req GET "$BASE_URL/ready"
+	req GET "$SIDE_URL/ready"
 	eq "/ready is 503 while the schema is behind this binary" 503 "$CODE"
 	eq "saying migrations pending" pending "$(jqb .checks.migrations)"
-	out=$("$BUILD_DIR/sentiactl" migrate status 2>&1)
+	out=$(sctl migrate status 2>&1)
 	check "migrate status shows one pending" grep -q "database at version $prev; this build expects $n; 1 pending" <<<"$out"
-	"$BUILD_DIR/sentiactl" migrate up >/dev/null 2>&1
+	sctl migrate up >/dev/null 2>&1
 	eq "migrate up again succeeds" 0 "$?"
-	req GET "$BASE_URL/ready"
+	req GET "$SIDE_URL/ready"
 	eq "ready again" 200 "$CODE"
 	sleep 0.3
 	kill "$SERVE_LOOP"; wait "$SERVE_LOOP" 2>/dev/null
 	ge "the API was asked throughout" 5 "$(wc -l <"$codes")"
 	eq "and answered every /health with 200" "" "$(grep -v '^200$' "$codes" | sort | uniq -c)"
+	second_stop
 }
 
 # guide_blocks FILE: the <!-- run --> shell blocks of the guide, each as
@@ -226,15 +274,16 @@ guide_blocks() {
 
 test_guide_commands() {
 	local env=$RUN_DIR/guide.env i=0 block first log
-	# What the guide's conventions set, pointed at this suite's instance.
-	printf 'DATABASE_URL=%s\nREDIS_URL=%s\n' "$DATABASE_URL" "$REDIS_URL" >"$env"
+	second_start
+	# What the guide's conventions set, pointed at the second instance.
+	printf 'DATABASE_URL=%s\nREDIS_URL=%s\n' "$SIDE_DATABASE_URL" "$SIDE_REDIS_URL" >"$env"
 	mkdir -p "$RUN_DIR/guide-work"
 	while IFS= read -r -d '' block; do
 		i=$((i + 1))
 		first=$(head -n 1 <<<"$block")
 		log=$RUN_DIR/logs/guide-block-$i.log
-		(cd "$RUN_DIR/guide-work" && PATH="$BUILD_DIR:$PATH" SENTIA_ENV=$env SENTIA_URL=$BASE_URL \
-			SENTIA_TOKEN=$API_KEY SENTIA_ADMIN_TOKEN=$API_KEY BACKUP_DIR=$RUN_DIR/backup \
+		(cd "$RUN_DIR/guide-work" && env "${SIDE_ENV[@]}" PATH="$BUILD_DIR:$PATH" SENTIA_ENV="$env" SENTIA_URL="$SIDE_URL" \
+			SENTIA_TOKEN="$SIDE_KEY" SENTIA_ADMIN_TOKEN="$SIDE_KEY" BACKUP_DIR="$RUN_DIR/backup" \
 			PREVIOUS_SCHEMA=$(($(build_schema) - 1)) bash -euo pipefail -c "$block") >"$log" 2>&1
 		if [ $? -eq 0 ]; then
 			pass "guide block $i runs: $first"
@@ -244,9 +293,10 @@ test_guide_commands() {
 	done < <(guide_blocks "$SENTIA_TOP/docs/operations.md")
 	ge "the guide has run blocks" 10 "$i"
 	# What the blocks left: the rotated key, a dump, maintenance off.
-	check "the API key rotation left smoke revoked" bash -c "'$BUILD_DIR/sentiactl' apikey list | grep -qE '^smoke +viewer .* revoked$'"
+	check "the API key rotation left smoke revoked" second_shows "apikey list" '^smoke +viewer .* revoked$'
 	check "the backup block left a dump" bash -c "ls '$RUN_DIR'/backup/sentia-*.dump >/dev/null"
-	check "maintenance is off again" bash -c "'$BUILD_DIR/sentiactl' maintenance status | grep -q '^maintenance off'"
-	req GET "$BASE_URL/ready"
+	check "maintenance is off again" second_shows "maintenance status" '^maintenance off'
+	req GET "$SIDE_URL/ready"
 	eq "and the instance is ready" 200 "$CODE"
+	second_stop
 }
