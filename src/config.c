@@ -4,6 +4,7 @@
 #include "config.h"
 #include "value.h"
 #include "kv.h"
+#include "netacl.h"
 #include "log.h"
 #include "svix.h"
 
@@ -18,9 +19,17 @@ static const char *const switch_choices[] = { "auto", "true", "false", NULL };
 static const char *const fail_choices[] = { "open", "closed", NULL };
 
 static int check_database_url(const char *v, struct buf *why);
+static int check_address_list(const char *v, struct buf *why)
+{
+	struct netacl acl;
+
+	return netacl_parse(&acl, v, why) == 0 ? 0 : -1;
+}
+
 static int check_redis_url(const char *v, struct buf *why);
 static int check_currency(const char *v, struct buf *why);
 static int check_webhook_secret(const char *v, struct buf *why);
+static int check_address_list(const char *v, struct buf *why);
 
 #define OFF(f) offsetof(struct config, f)
 
@@ -146,6 +155,9 @@ const struct cfg_var config_vars[] = {
 	  "Send Strict-Transport-Security: true, false, or auto (on in production and staging)." },
 	{ "METRICS_ALLOWED_IPS", NULL, CFG_STRING, OFF(metrics_allowed_ips), "", 0, 0, NULL, NULL, 1,
 	  "Comma-separated addresses or CIDRs allowed to read /metrics (empty: any)." },
+	{ "API_TRUSTED_PROXIES", NULL, CFG_STRING, OFF(api_trusted_proxies), "", 0, 0, NULL, check_address_list, 1,
+	  "Comma-separated addresses or CIDRs of proxies (load balancers) whose X-Forwarded-For names the client, for a"
+	  " web server that passes its own peer as REMOTE_ADDR (Caddy 2.6); empty: REMOTE_ADDR is the client." },
 	{ "MAINTENANCE_MODE", NULL, CFG_ENUM, OFF(maintenance_mode), "false", 0, 0, switch_choices, NULL, 1,
 	  "Start in maintenance mode (sentiactl maintenance changes it at run time, for every host)." },
 	{ "MAINTENANCE_MESSAGE", NULL, CFG_STRING, OFF(maintenance_message), "sentia is down for maintenance.", 0, 0, NULL, NULL, 1,

@@ -73,6 +73,7 @@ struct config {
 	char *cors_allowed_origins;
 	int enable_hsts;          /* enum config_switch */
 	char *metrics_allowed_ips;
+	char *api_trusted_proxies;
 	int maintenance_mode;     /* enum config_switch */
 	char *maintenance_message;
 	char *maintenance_allowed_ips;

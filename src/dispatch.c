@@ -130,6 +130,7 @@ static void etag_finish(const struct request *req, struct response *res)
 void dispatch(struct app *app, struct request *req, struct response *res)
 {
 	req->app = app;
+	gate_client_addr(app, req);
 	req->identity.role = ROLE_NONE;
 	snprintf(req->identity.actor, sizeof req->identity.actor, "anonymous");
 	route_and_serve(app, req, res);

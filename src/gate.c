@@ -32,7 +32,8 @@ int gate_init(struct gate *g, const struct config *cfg)
 	}
 	buf_reset(&why);
 	if (netacl_parse(&g->metrics_acl, cfg->metrics_allowed_ips, &why) != 0
-	    || netacl_parse(&g->maintenance_acl, cfg->maintenance_allowed_ips, &why) != 0) {
+	    || netacl_parse(&g->maintenance_acl, cfg->maintenance_allowed_ips, &why) != 0
+	    || netacl_parse(&g->trusted_proxies, cfg->api_trusted_proxies, &why) != 0) {
 		log_error("address lists: %s", why.data);
 		rc = -1;
 	}
@@ -43,6 +44,14 @@ int gate_init(struct gate *g, const struct config *cfg)
 void gate_free(struct gate *g)
 {
 	auth_free(&g->auth);
+}
+
+void gate_client_addr(struct app *app, struct request *req)
+{
+	if (app->gate.trusted_proxies.n > 0)
+		req->remote_addr = netacl_forwarded_client(&app->gate.trusted_proxies, req->remote_addr,
+		                                           request_header(req, "X-Forwarded-For"), req->forwarded_addr,
+		                                           sizeof req->forwarded_addr);
 }
 
 /* Whether the client's address is allowed by a list (an empty list

@@ -20,6 +20,7 @@ struct gate {
 	int auth_ok;                     /* the signing keys loaded */
 	struct netacl metrics_acl;
 	struct netacl maintenance_acl;   /* from the configuration */
+	struct netacl trusted_proxies;   /* API_TRUSTED_PROXIES */
 	struct {
 		int on;
 		char message[512];
@@ -31,6 +32,10 @@ struct gate {
 /* Loads keys and address lists; logs what is wrong. 0 or -1. */
 int gate_init(struct gate *g, const struct config *cfg);
 void gate_free(struct gate *g);
+
+/* Takes the client's address from X-Forwarded-For when the web server's
+ * peer is a trusted proxy (API_TRUSTED_PROXIES); before anything reads it. */
+void gate_client_addr(struct app *app, struct request *req);
 
 /* Runs every check for a routed request. Returns 0 to go on to the
  * handler, or 1 when res already holds the answer. */

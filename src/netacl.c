@@ -5,6 +5,7 @@
 #include "netacl.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -79,6 +80,39 @@ int netacl_parse(struct netacl *acl, const char *text, struct buf *why)
 		acl->n++;
 	}
 	return 0;
+}
+
+const char *netacl_forwarded_client(const struct netacl *trusted, const char *peer, const char *xff, char *out,
+                                    size_t outsz)
+{
+	char list[1024];
+	size_t len;
+	int found = 0;
+
+	if (trusted->n == 0 || xff == NULL || !netacl_match(trusted, peer))
+		return peer;
+	/* Only the right of a long header matters; a cut entry stops the walk. */
+	len = strlen(xff);
+	snprintf(list, sizeof list, "%s", len >= sizeof list ? xff + len - (sizeof list - 1) : xff);
+	for (;;) {
+		char *comma = strrchr(list, ','), *entry = comma != NULL ? comma + 1 : list, *e;
+		unsigned char a[16];
+		int family;
+
+		while (*entry == ' ' || *entry == '\t')
+			entry++;
+		for (e = entry + strlen(entry); e > entry && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		*e = '\0';
+		if (parse_addr(entry, &family, a) != 0 || strlen(entry) >= outsz)
+			break;
+		strcpy(out, entry);
+		found = 1;
+		if (!netacl_match(trusted, entry) || comma == NULL)
+			break;
+		*comma = '\0';
+	}
+	return found ? out : peer;
 }
 
 int netacl_match(const struct netacl *acl, const char *addr)

@@ -27,4 +27,12 @@ int netacl_parse(struct netacl *acl, const char *text, struct buf *why);
  * address counts as IPv4) is in the list. */
 int netacl_match(const struct netacl *acl, const char *addr);
 
+/* The client's address when the peer (REMOTE_ADDR) is a trusted proxy:
+ * X-Forwarded-For read from the right, the first address that is not a
+ * trusted proxy (the leftmost when all are; the last valid one when an
+ * entry is not an address). Written to out; returns out, or peer itself
+ * when the peer is not trusted or xff is NULL or empty. */
+const char *netacl_forwarded_client(const struct netacl *trusted, const char *peer, const char *xff, char *out,
+                                    size_t outsz);
+
 #endif

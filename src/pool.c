@@ -8,6 +8,7 @@
 #include "app.h"
 #include "clock.h"
 #include "log.h"
+#include "notify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,9 @@ struct pool {
 	uint64_t spawn_after_ms[2];   /* by slot kind: crash-loop back-off */
 	int owed;                     /* pool children to replace one for one */
 	int replacement;              /* slot started to replace an old one on reload, or -1 */
+	struct notify notify;         /* the service manager, when NOTIFY_SOCKET names one */
+	int ready_sent;               /* READY=1 sent once the first child was ready */
+	int reloading;                /* RELOADING=1 sent; READY=1 is owed once the roll ends */
 };
 
 static int sigpipe_fds[2] = { -1, -1 };
@@ -151,6 +155,7 @@ static void child_main(struct pool *p, int index, int kind)
 	sigpipe_fds[0] = sigpipe_fds[1] = -1;
 	if (other >= 0)
 		close(other);
+	notify_close(&p->notify);
 	slot->pid = getpid();
 	log_after_fork();
 	srandom((unsigned)getpid() ^ (unsigned)clock_mono_us());
@@ -461,8 +466,13 @@ static void reload(struct pool *p)
 	struct config *fresh = calloc(1, sizeof *fresh);
 	struct buf fixed = BUF_INIT;
 
+	if (p->ready_sent)
+		notify_send(&p->notify, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading the configuration",
+		            (unsigned long long)clock_mono_us());
 	if (fresh == NULL || p->opts->reload == NULL || p->opts->reload(fresh) < 0) {
 		log_error("reload refused: the running configuration stays");
+		if (p->ready_sent)
+			notify_send(&p->notify, "READY=1\nSTATUS=reload refused (see the log); the running configuration stays");
 		free(fresh);
 		return;
 	}
@@ -476,6 +486,7 @@ static void reload(struct pool *p)
 	log_set_redaction(config_switch_on(fresh, fresh->pii_redaction), fresh->pii_hash_key[0] != '\0' ? fresh->pii_hash_key : NULL);
 	limits_load(p);
 	p->generation++;
+	p->reloading = p->ready_sent;
 	log_info("configuration reloaded: replacing %ss one at a time (generation %d)", p->name, p->generation);
 }
 
@@ -487,6 +498,7 @@ static void drain(struct pool *p)
 		return;
 	}
 	p->draining = 1;
+	notify_send(&p->notify, "STOPPING=1\nSTATUS=draining");
 	p->drain_deadline_ms = clock_mono_ms() + (uint64_t)p->lim.drain_seconds * 1000;
 	log_info("draining: finishing requests in flight (up to %ld s)", p->lim.drain_seconds);
 	/* New connections are refused from now on. */
@@ -511,6 +523,32 @@ static int children_alive(const struct pool *p)
 	return 0;
 }
 
+/* Tells the service manager what it waits for: READY=1 once the first
+ * pool child is ready (accepting, or working for a worker), and again
+ * once a reload has replaced every child of the old configuration. */
+static void notify_progress(struct pool *p)
+{
+	int ready = 0;
+
+	if (p->ready_sent && !p->reloading)
+		return;
+	for (int i = 0; i < SB_MAX_SLOTS; i++) {
+		const struct sb_slot *s = &p->sb->slots[i];
+		int st = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
+
+		if (slot_serving(s) && s->kind == SLOT_POOL && (st == SLOT_IDLE || st == SLOT_BUSY || st == SLOT_WORKING))
+			ready++;
+	}
+	if (!p->ready_sent && ready > 0) {
+		notify_send(&p->notify, "READY=1\nMAINPID=%ld\nSTATUS=%d %s(s) ready, %ld to %ld", (long)getpid(), ready,
+		            p->name, p->lim.min, p->lim.max);
+		p->ready_sent = 1;
+	} else if (p->reloading && p->replacement < 0 && !reload_pending(p)) {
+		notify_send(&p->notify, "READY=1\nSTATUS=configuration reloaded (generation %d)", p->generation);
+		p->reloading = 0;
+	}
+}
+
 int pool_run(const struct pool_opts *opts)
 {
 	struct pool pool, *p = &pool;
@@ -529,6 +567,7 @@ int pool_run(const struct pool_opts *opts)
 		return 1;
 	}
 	limits_load(p);
+	notify_open(&p->notify);
 	log_info("pool starting: %ld to %ld %ss%s", p->lim.min, p->lim.max, p->name,
 	         opts->status_fd >= 0 ? ", and a status responder" : "");
 
@@ -552,8 +591,11 @@ int pool_run(const struct pool_opts *opts)
 			timeout = 100;
 		} else {
 			maintain(p, now);
+			notify_progress(p);
 			if (p->replacement >= 0 || reload_pending(p))
 				timeout = 20;
+			else if (p->notify.fd >= 0 && (!p->ready_sent || p->reloading))
+				timeout = 50;
 			else if (p->next_tick_ms > now && p->next_tick_ms - now < 1000)
 				timeout = (int)(p->next_tick_ms - now);
 			for (int k = 0; k < 2; k++)
@@ -578,6 +620,7 @@ int pool_run(const struct pool_opts *opts)
 		}
 	}
 	log_info("pool stopped");
+	notify_close(&p->notify);
 	config_free(p->cfg);
 	free(p->cfg);
 	scoreboard_free(p->sb);

@@ -29,7 +29,8 @@ struct request {
 	const char *method_name;     /* as sent */
 	char *path;                  /* raw path, without the query; owned */
 	const char *query;           /* raw query string, "" when none */
-	const char *remote_addr;
+	const char *remote_addr;     /* the client's: REMOTE_ADDR, or forwarded_addr */
+	char forwarded_addr[64];     /* from X-Forwarded-For when REMOTE_ADDR is a trusted proxy */
 	char request_id[REQUEST_ID_MAX + 1];
 	long content_length;         /* -1 when not given */
 	struct buf body;

@@ -18,6 +18,8 @@
 #include "retention.h"
 #include "slo.h"
 #include "users.h"
+#include "smoke.h"
+#include "config_doc.h"
 #include "forecast_csv.h"
 #include "value.h"
 #include "version.h"
@@ -61,6 +63,8 @@ static int verb_slo(struct ctl *ctl, int argc, char **argv);
 static int verb_forecast(struct ctl *ctl, int argc, char **argv);
 static int verb_user(struct ctl *ctl, int argc, char **argv);
 static int verb_retention(struct ctl *ctl, int argc, char **argv);
+static int verb_smoke(struct ctl *ctl, int argc, char **argv);
+static int verb_config_doc(struct ctl *ctl, int argc, char **argv);
 
 /* The verbs: name, function, usage, and what it does. */
 static const struct verb {
@@ -89,6 +93,11 @@ static const struct verb {
 	{ "slo", verb_slo, "slo",
 	  "the service-level objectives now; exit 0 when all are ok, 1 on a warning, 2 on a critical one" },
 	{ "check-config", verb_check_config, "check-config", "check the configuration and exit" },
+	{ "smoke", verb_smoke, "smoke --url URL [--token T] [--expect-version V] [--connect HOST:PORT] [--cacert FILE]"
+	  " [--timeout S] [--slow-ms MS]",
+	  "the post-deployment checks against a running instance, timed, as a table; exit 1 on any failure" },
+	{ "config-doc", verb_config_doc, "config-doc",
+	  "print the table of every configuration variable (markdown), as the operator's guide shows it" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
 
@@ -809,4 +818,66 @@ static int verb_retention(struct ctl *ctl, int argc, char **argv)
 		printf("%-18s %-33s %6ld %14lld\n", retention_rules[i].name, retention_rules[i].setting,
 		       retention_days(ctl->cfg, &retention_rules[i]), n[i]);
 	return 0;
+}
+
+/* sentiactl smoke: the guide's post-deployment checks in one command. The
+ * token may come from SENTIA_TOKEN, to keep it off the command line. */
+static int verb_smoke(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "token", required_argument, NULL, 't' },
+		{ "expect-version", required_argument, NULL, 'v' },
+		{ "connect", required_argument, NULL, 'c' },
+		{ "cacert", required_argument, NULL, 'a' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "slow-ms", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct smoke_opts o = { NULL, getenv("SENTIA_TOKEN"), NULL, NULL, NULL, 10000, 2000 };
+	int opt;
+
+	(void)ctl;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		char *end = NULL;
+		long v = 0;
+
+		if (opt == 'T' || opt == 's')
+			v = strtol(optarg, &end, 10);
+		switch (opt) {
+		case 'u': o.url = optarg; break;
+		case 't': o.token = optarg; break;
+		case 'v': o.expect_version = optarg; break;
+		case 'c': o.connect = optarg; break;
+		case 'a': o.cafile = optarg; break;
+		case 'T':
+			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 600)
+				return bad_usage("smoke");
+			o.timeout_ms = (int)v * 1000;
+			break;
+		case 's':
+			if (*optarg == '\0' || *end != '\0' || v < 0)
+				return bad_usage("smoke");
+			o.slow_ms = v;
+			break;
+		default: return bad_usage("smoke");
+		}
+	}
+	if (o.url == NULL || optind != argc)
+		return bad_usage("smoke");
+	if (o.token != NULL && *o.token == '\0')
+		o.token = NULL;
+	return smoke_run(&o, stdout, stderr);
+}
+
+/* sentiactl config-doc: the configuration table for docs/operations.md
+ * (scripts/gen-config-doc puts it there). */
+static int verb_config_doc(struct ctl *ctl, int argc, char **argv)
+{
+	(void)ctl;
+	(void)argv;
+	if (argc != 1)
+		return bad_usage("config-doc");
+	return config_doc_write(stdout) == 0 ? 0 : 1;
 }

@@ -14,7 +14,7 @@ SENTIA_PACKAGES=(
 	libjwt-gnutls-dev libgnutls28-dev check
 	postgresql postgresql-client redis-server redis-tools nginx-light
 	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2 shellcheck openssl xxd
-	chromium
+	chromium apache2 caddy
 )
 
 say() { printf '==> %s\n' "$*" >&2; }

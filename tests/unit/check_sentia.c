@@ -27,6 +27,7 @@ static Suite *(*const suites[])(void) = {
 	request_suite,
 	response_suite,
 	router_suite,
+	smoke_suite,
 	strmap_suite,
 	svix_suite,
 	template_suite,

@@ -25,6 +25,7 @@ Suite *redact_suite(void);
 Suite *request_suite(void);
 Suite *response_suite(void);
 Suite *router_suite(void);
+Suite *smoke_suite(void);
 Suite *strmap_suite(void);
 Suite *svix_suite(void);
 Suite *template_suite(void);
