@@ -49,29 +49,38 @@ static int verb_maintenance(struct ctl *ctl, int argc, char **argv);
 static int verb_slo(struct ctl *ctl, int argc, char **argv);
 static int verb_forecast(struct ctl *ctl, int argc, char **argv);
 
-/* The verbs: name, function, usage, and what it does. */
+/* How a verb reaches PostgreSQL. */
+enum verb_db {
+	VIA_URL,      /* DATABASE_URL, through whatever pooler it names */
+	VIA_DIRECT,   /* DATABASE_URL_DIRECT when set: the whole run is one session */
+};
+
+/* The verbs: name, function, its database path, usage, and what it does. */
 static const struct verb {
 	const char *name;
 	verb_fn fn;
+	enum verb_db via;
 	const char *usage;
 	const char *help;
 } verbs[] = {
-	{ "migrate", verb_migrate, "migrate up | down VERSION | status",
+	/* Migrations hold their lock for the whole run and create tables
+	 * and functions: a session's work, past any pooler. */
+	{ "migrate", verb_migrate, VIA_DIRECT, "migrate up | down VERSION | status",
 	  "apply pending schema migrations, undo them down to VERSION, or show their state" },
-	{ "import", verb_import, "import TYPE FILE [--source NAME] [--mode all_or_nothing|skip_invalid]",
+	{ "import", verb_import, VIA_URL, "import TYPE FILE [--source NAME] [--mode all_or_nothing|skip_invalid]",
 	  "import a CSV or JSON file (by its extension) through the same path as the API, and wait for it" },
-	{ "demo-data", verb_demo_data, "demo-data [--seed N] [--end YYYY-MM-DD] [--years N]",
+	{ "demo-data", verb_demo_data, VIA_URL, "demo-data [--seed N] [--end YYYY-MM-DD] [--years N]",
 	  "generate and import a reproducible data set for a small drinks manufacturer" },
-	{ "queue", verb_queue, "queue status | inspect QUEUE [--dead] | retry JOB_ID | retry --all-dead QUEUE | purge-dead QUEUE | enqueue TYPE [--payload JSON] [--count N]",
+	{ "queue", verb_queue, VIA_URL, "queue status | inspect QUEUE [--dead] | retry JOB_ID | retry --all-dead QUEUE | purge-dead QUEUE | enqueue TYPE [--payload JSON] [--count N]",
 	  "the job queues: depths and workers, waiting/delayed/dead jobs with their errors, retrying dead jobs, queuing one" },
-	{ "apikey", verb_apikey, "apikey create --name NAME --role ROLE | list | revoke NAME",
+	{ "apikey", verb_apikey, VIA_URL, "apikey create --name NAME --role ROLE | list | revoke NAME",
 	  "API keys for machines: the key is printed once, only its hash is kept" },
-	{ "maintenance", verb_maintenance, "maintenance on [--message TEXT] [--allow CIDRS] [--until TIME] | off | status",
+	{ "maintenance", verb_maintenance, VIA_URL, "maintenance on [--message TEXT] [--allow CIDRS] [--until TIME] | off | status",
 	  "maintenance mode for every responder and host, within a second, without a restart" },
-	{ "forecast", verb_forecast, FORECAST_CSV_USAGE, FORECAST_CSV_HELP " (no database or server needed)" },
-	{ "slo", verb_slo, "slo",
+	{ "forecast", verb_forecast, VIA_URL, FORECAST_CSV_USAGE, FORECAST_CSV_HELP " (no database or server needed)" },
+	{ "slo", verb_slo, VIA_URL, "slo",
 	  "the service-level objectives now; exit 0 when all are ok, 1 on a warning, 2 on a critical one" },
-	{ "check-config", verb_check_config, "check-config", "check the configuration and exit" },
+	{ "check-config", verb_check_config, VIA_URL, "check-config", "check the configuration and exit" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
 
@@ -702,9 +711,13 @@ int main(int argc, char **argv)
 	gethostname(host, sizeof host - 1);
 	snprintf(ctl.worker, sizeof ctl.worker, "%s:%ld", host, (long)getpid());
 	/* No statement timeout: a migration or a large import takes what it
-	 * takes, and the operator can interrupt it. */
-	db_init(&ctl.db, ctl.cfg->database_url, "sentiactl", ctl.cfg->db_connect_timeout_seconds, 0,
-	        ctl.cfg->dependency_retry_max_ms);
+	 * takes, and the operator can interrupt it. (Behind a pooler the
+	 * role's own applies to what goes through it.) */
+	if (v->via == VIA_DIRECT && ctl.cfg->database_url_direct[0] != '\0')
+		db_init(&ctl.db, ctl.cfg->database_url_direct, "sentiactl", ctl.cfg->db_connect_timeout_seconds, 0,
+		        ctl.cfg->dependency_retry_max_ms);
+	else
+		db_init_config(&ctl.db, ctl.cfg, "sentiactl", 0);
 	if (kv_init(&ctl.kv, ctl.cfg->redis_url, ctl.cfg->redis_connect_timeout_ms, 10000, ctl.cfg->dependency_retry_max_ms) < 0) {
 		fprintf(stderr, "sentiactl: %s\n", ctl.kv.error);
 		rc = 2;
