@@ -37,7 +37,7 @@ restart_pooled() {
 
 test_pgbouncer_transaction_mode() {
 	local out rc url n id pid lines
-	PGB_PORT=$(free_port 56432)
+	PGB_PORT=$(free_port 46432)
 	# Four server connections for up to six responders and four workers:
 	# their transactions share them, as they would in production.
 	pgbouncer_start "$RUN_DIR/pgbouncer" 127.0.0.1 "$PGB_PORT" 127.0.0.1 "$PG_PORT" 4
