@@ -17,6 +17,8 @@ static const char *const level_choices[] = { "debug", "info", "warn", "error", N
 /* A security switch: "auto" is on in production and staging, off elsewhere. */
 static const char *const switch_choices[] = { "auto", "true", "false", NULL };
 static const char *const fail_choices[] = { "open", "closed", NULL };
+/* What stands between sentia and PostgreSQL (enum config_pooler). */
+static const char *const pooler_choices[] = { "none", "pgbouncer-transaction", NULL };
 
 static int check_database_url(const char *v, struct buf *why);
 static int check_address_list(const char *v, struct buf *why)
@@ -26,6 +28,7 @@ static int check_address_list(const char *v, struct buf *why)
 	return netacl_parse(&acl, v, why) == 0 ? 0 : -1;
 }
 
+static int check_database_url_direct(const char *v, struct buf *why);
 static int check_redis_url(const char *v, struct buf *why);
 static int check_currency(const char *v, struct buf *why);
 static int check_webhook_secret(const char *v, struct buf *why);
@@ -42,6 +45,12 @@ const struct cfg_var config_vars[] = {
 	  "Lowest level of log line written: debug, info, warn or error." },
 	{ "DATABASE_URL", NULL, CFG_STRING, OFF(database_url), "postgresql://localhost/sentia", 0, 0, NULL, check_database_url, 1,
 	  "PostgreSQL connection URL (postgresql://...) or key=value connection string." },
+	{ "DATABASE_POOLER", NULL, CFG_ENUM, OFF(database_pooler), "none", 0, 0, pooler_choices, NULL, 0,
+	  "What DATABASE_URL reaches: none (PostgreSQL itself) or pgbouncer-transaction (PgBouncer in transaction mode,"
+	  " which keeps no session: then no startup options, and advisory locks go over DATABASE_URL_DIRECT)." },
+	{ "DATABASE_URL_DIRECT", NULL, CFG_STRING, OFF(database_url_direct), "", 0, 0, NULL, check_database_url_direct, 0,
+	  "A connection to PostgreSQL itself, past any pooler: sentiactl migrate runs on it, and behind a transaction-mode"
+	  " pooler the advisory locks of imports and jobs are held on it (empty: DATABASE_URL)." },
 	{ "REDIS_URL", NULL, CFG_STRING, OFF(redis_url), "redis://127.0.0.1:6379/0", 0, 0, NULL, check_redis_url, 1,
 	  "Redis URL: redis://[:password@]host[:port][/db] or unix:///path/to/socket[?db=N]." },
 	{ "API_MIN_INSTANCES", NULL, CFG_INT, OFF(api_min_instances), "2", 1, 256, NULL, NULL, 1,
@@ -206,6 +215,11 @@ static int check_database_url(const char *v, struct buf *why)
 	return -1;
 }
 
+static int check_database_url_direct(const char *v, struct buf *why)
+{
+	return *v == '\0' ? 0 : check_database_url(v, why);
+}
+
 static int check_currency(const char *v, struct buf *why)
 {
 	if (value_currency(v, strlen(v)) == VALUE_OK)
@@ -354,6 +368,15 @@ int config_load(struct config *c, config_getter get, void *arg, struct buf *erro
 		           c->api_min_instances, c->api_max_instances);
 		nerr++;
 	}
+	/* A transaction-mode pooler gives each transaction any server
+	 * connection: a session lock taken through it lands on a connection
+	 * that outlives its holder, and its release may land on another. */
+	if (c->database_pooler == POOLER_PGBOUNCER_TRANSACTION && c->database_url_direct[0] == '\0') {
+		buf_puts(errors, "DATABASE_URL_DIRECT: must be set when DATABASE_POOLER is pgbouncer-transaction: the advisory"
+		                 " locks of migrations, imports and jobs need a session of their own, which a transaction-mode"
+		                 " pooler does not keep\n");
+		nerr++;
+	}
 	if (c->worker_min_instances > c->worker_max_instances) {
 		buf_printf(errors, "WORKER_MIN_INSTANCES: %ld is more than WORKER_MAX_INSTANCES (%ld)\n",
 		           c->worker_min_instances, c->worker_max_instances);
@@ -385,6 +408,11 @@ int config_warnings(const struct config *c, struct buf *out)
 	if (c->clerk_issuer[0] != '\0' && c->clerk_jwks_file[0] == '\0' && c->clerk_jwt_key[0] == '\0') {
 		buf_puts(out, "CLERK_ISSUER: set, but neither CLERK_JWKS_FILE nor CLERK_JWT_KEY gives a key, so every session"
 		              " token is refused\n");
+		n++;
+	}
+	if (c->database_pooler == POOLER_PGBOUNCER_TRANSACTION && strcmp(c->database_url_direct, c->database_url) == 0) {
+		buf_puts(out, "DATABASE_URL_DIRECT: the same as DATABASE_URL, which goes through the pooler; it must reach"
+		              " PostgreSQL itself\n");
 		n++;
 	}
 	return n;

@@ -21,6 +21,8 @@ struct config {
 	int app_env;              /* enum app_env */
 	int log_level;            /* enum log_level */
 	char *database_url;
+	int database_pooler;      /* enum config_pooler */
+	char *database_url_direct;
 	char *redis_url;
 	long api_min_instances;
 	long api_max_instances;
@@ -91,6 +93,12 @@ enum config_switch {
 	SWITCH_AUTO,
 	SWITCH_ON,
 	SWITCH_OFF,
+};
+
+/* What DATABASE_URL reaches. */
+enum config_pooler {
+	POOLER_NONE,
+	POOLER_PGBOUNCER_TRANSACTION,   /* PgBouncer, pool_mode = transaction: no session state */
 };
 
 enum cfg_type {

@@ -17,10 +17,34 @@ void db_init(struct db *db, const char *url, const char *application_name,
 {
 	memset(db, 0, sizeof *db);
 	db->url = strdup(url);
-	db->application_name = application_name;
+	snprintf(db->application_name, sizeof db->application_name, "%s", application_name);
 	db->connect_timeout_s = connect_timeout_s;
 	db->statement_timeout_ms = statement_timeout_ms;
 	retry_init(&db->retry, 100, retry_max_ms);
+}
+
+int db_init_config(struct db *db, const struct config *cfg, const char *application_name, long statement_timeout_ms)
+{
+	db_init(db, cfg->database_url, application_name, cfg->db_connect_timeout_seconds, statement_timeout_ms,
+	        cfg->dependency_retry_max_ms);
+	if (db->url == NULL)
+		return -1;
+	if (cfg->database_pooler == POOLER_PGBOUNCER_TRANSACTION)
+		return db_behind_pooler(db, cfg->database_url_direct);
+	return 0;
+}
+
+int db_behind_pooler(struct db *db, const char *direct_url)
+{
+	char name[sizeof db->application_name];
+
+	db->pooled = 1;
+	db->session = malloc(sizeof *db->session);
+	if (db->session == NULL)
+		return -1;
+	snprintf(name, sizeof name, "%.*s-locks", (int)sizeof name - 7, db->application_name);
+	db_init(db->session, direct_url, name, db->connect_timeout_s, db->statement_timeout_ms, db->retry.max_ms);
+	return db->session->url != NULL ? 0 : -1;
 }
 
 /* Copies libpq's message, first line only, into db->error. */
@@ -58,6 +82,30 @@ static void notice_to_log(void *arg, const char *message)
 	log_debug("PostgreSQL: %.*s", (int)strcspn(message, "\n"), message);
 }
 
+static PGresult *db_exec_on(struct db *db, PGconn *c, const char *sql, int nparams, const char *const *params);
+
+/* Behind a pooler the statement timeout is the role's (ALTER ROLE ... SET
+ * statement_timeout), since no startup option can set it: says so, once a
+ * process, when it is not DB_STATEMENT_TIMEOUT_MS. */
+static void check_role_timeout(struct db *db)
+{
+	static int warned;
+	PGresult *r;
+
+	if (warned || db->statement_timeout_ms <= 0)
+		return;
+	r = db_exec_on(db, db->conn, "SELECT setting FROM pg_settings WHERE name = 'statement_timeout'", 0, NULL);
+	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+	    && strtol(PQgetvalue(r, 0, 0), NULL, 10) != db->statement_timeout_ms) {
+		warned = 1;
+		log_warn("PostgreSQL's statement_timeout is %s ms here, not DB_STATEMENT_TIMEOUT_MS (%ld): behind"
+		         " DATABASE_POOLER=pgbouncer-transaction sentia cannot set its own, so set it on the role"
+		         " (ALTER ROLE ... SET statement_timeout = %ld)", PQgetvalue(r, 0, 0), db->statement_timeout_ms,
+		         db->statement_timeout_ms);
+	}
+	PQclear(r);
+}
+
 /* Connects without blocking past the connect timeout. libpq's own
  * connect_timeout counts per attempt (SSL, GSS, then plain), so a server
  * that accepts and never answers could hold a responder for a multiple of
@@ -65,8 +113,11 @@ static void notice_to_log(void *arg, const char *message)
 static int db_connect(struct db *db)
 {
 	char timeout[16], options[64];
-	const char *keys[] = { "dbname", "connect_timeout", "options", "application_name", NULL };
-	const char *vals[] = { db->url, timeout, options, db->application_name, NULL };
+	/* Behind a pooler, no options: PgBouncer refuses a startup parameter
+	 * it does not know, and the server connections it hands out are not
+	 * this client's to configure. */
+	const char *keys[] = { "dbname", "connect_timeout", "application_name", db->pooled ? NULL : "options", NULL };
+	const char *vals[] = { db->url, timeout, db->application_name, options, NULL };
 	uint64_t deadline = clock_mono_ms() + (uint64_t)db->connect_timeout_s * 1000;
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 
@@ -107,7 +158,9 @@ static int db_connect(struct db *db)
 	PQsetNoticeProcessor(db->conn, notice_to_log, NULL);
 	retry_succeeded(&db->retry);
 	db->error[0] = '\0';
-	return 0;
+	if (db->pooled)
+		check_role_timeout(db);
+	return db->conn != NULL ? 0 : -1;
 }
 
 /* Whether an idle connection still works: the server has nothing to say
@@ -212,14 +265,12 @@ static uint64_t db_deadline(const struct db *db, long timeout_ms, long *shown)
 	return ms > 0 ? clock_mono_ms() + (uint64_t)ms : 0;
 }
 
-PGresult *db_run(struct db *db, const struct db_query *q)
+/* Runs q on c, db's connection, which the caller has checked. */
+static PGresult *db_run_on(struct db *db, PGconn *c, const struct db_query *q)
 {
-	PGconn *c = db_get(db);
 	long shown;
 	uint64_t deadline;
 
-	if (c == NULL)
-		return NULL;
 	deadline = db_deadline(db, q->timeout_ms, &shown);
 	if (q->script ? !PQsendQuery(c, q->sql)
 	    : !PQsendQueryParams(c, q->sql, q->nparams, NULL, q->values, q->lengths, q->formats,
@@ -229,6 +280,20 @@ PGresult *db_run(struct db *db, const struct db_query *q)
 		return NULL;
 	}
 	return db_wait(db, c, deadline, shown);
+}
+
+PGresult *db_run(struct db *db, const struct db_query *q)
+{
+	PGconn *c = db_get(db);
+
+	return c != NULL ? db_run_on(db, c, q) : NULL;
+}
+
+static PGresult *db_exec_on(struct db *db, PGconn *c, const char *sql, int nparams, const char *const *params)
+{
+	struct db_query q = { sql, nparams, params, NULL, NULL, 0, 0, 0 };
+
+	return db_run_on(db, c, &q);
 }
 
 PGresult *db_exec(struct db *db, const char *sql, int nparams, const char *const *params)
@@ -345,7 +410,70 @@ int db_ping(struct db *db, double *latency_ms)
 
 void db_disconnect(struct db *db)
 {
+	/* The session connection stays: it may hold locks. */
 	db_close(db);
+}
+
+/* The connection session advisory locks go on. */
+static struct db *lock_db(struct db *db)
+{
+	return db->session != NULL ? db->session : db;
+}
+
+/* Runs a lock function of one key; its boolean in *out. */
+static int lock_call(struct db *db, const char *sql, int64_t key, int *out)
+{
+	struct db *l = lock_db(db);
+	char k[24];
+	const char *p[] = { k };
+	PGresult *r;
+	int ok;
+
+	snprintf(k, sizeof k, "%lld", (long long)key);
+	r = db_exec(l, sql, 1, p);
+	ok = r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+	if (ok)
+		*out = PQgetvalue(r, 0, 0)[0] == 't';
+	else if (r != NULL)
+		db_set_error(l, "", PQresultErrorMessage(r));
+	PQclear(r);
+	if (!ok && l != db)
+		snprintf(db->error, sizeof db->error, "direct connection: %.200s", l->error);
+	return ok ? 0 : -1;
+}
+
+enum db_lock_result db_lock_try(struct db *db, int64_t key)
+{
+	int got = 0;
+
+	if (lock_call(db, "SELECT pg_try_advisory_lock($1)", key, &got) != 0)
+		return DB_LOCK_UNAVAILABLE;
+	return got ? DB_LOCK_TAKEN : DB_LOCK_BUSY;
+}
+
+int db_lock_wait(struct db *db, int64_t key)
+{
+	int dummy = 0;
+
+	/* pg_advisory_lock returns void: its one row is an empty value. */
+	return lock_call(db, "SELECT pg_advisory_lock($1) IS NULL", key, &dummy);
+}
+
+void db_unlock(struct db *db, int64_t key)
+{
+	int was_held = 0;
+
+	if (lock_db(db)->conn == NULL)
+		return;
+	if (lock_call(db, "SELECT pg_advisory_unlock($1)", key, &was_held) != 0)
+		log_warn("PostgreSQL: releasing advisory lock %lld: %s", (long long)key, db->error);
+}
+
+int db_locks_held(struct db *db)
+{
+	struct db *l = lock_db(db);
+
+	return l->conn != NULL && db_idle_ok(l->conn);
 }
 
 void db_free(struct db *db)
@@ -355,6 +483,11 @@ void db_free(struct db *db)
 	db->conn = NULL;
 	free(db->url);
 	db->url = NULL;
+	if (db->session != NULL) {
+		db_free(db->session);
+		free(db->session);
+		db->session = NULL;
+	}
 }
 
 struct json_object *db_json_value(const PGresult *r, int row, int col)

@@ -6,14 +6,20 @@
 #include <json-c/json.h>
 #include <libpq-fe.h>
 
+#include <stdint.h>
+
+#include "config.h"
 #include "retry.h"
 
 /* A PostgreSQL connection and its reconnection state. */
 struct db {
 	char *url;
-	const char *application_name;
+	char application_name[64];
 	long connect_timeout_s;
 	long statement_timeout_ms;
+	int pooled;            /* behind a transaction-mode pooler: no session state */
+	struct db *session;    /* where session advisory locks are held: NULL for
+	                        * this connection, else a direct one (owned) */
 	PGconn *conn;          /* NULL while disconnected */
 	struct retry retry;
 	char error[256];       /* the last failure, for logs and checks */
@@ -22,6 +28,19 @@ struct db {
 /* Prepares db; connects nothing yet. */
 void db_init(struct db *db, const char *url, const char *application_name,
              long connect_timeout_s, long statement_timeout_ms, long retry_max_ms);
+/* Prepares db from the configuration: DATABASE_URL with its connect
+ * timeout and back-off, this statement timeout (0: none), and behind a
+ * transaction-mode pooler (DATABASE_POOLER), no startup options and a
+ * direct connection (DATABASE_URL_DIRECT) for the session advisory locks.
+ * Connects nothing yet. Returns 0, or -1 when out of memory. */
+int db_init_config(struct db *db, const struct config *cfg, const char *application_name, long statement_timeout_ms);
+/* Says that db reaches PostgreSQL through a transaction-mode pooler, which
+ * hands each transaction any server connection and keeps no session: no
+ * startup options are sent (the pooler refuses them; the role's own
+ * settings apply, statement_timeout among them), and session advisory
+ * locks are held on a connection of their own to direct_url, opened when
+ * the first lock is taken, named application_name + "-locks". */
+int db_behind_pooler(struct db *db, const char *direct_url);
 /* A live connection, connecting first when needed and allowed by the
  * back-off; NULL when PostgreSQL is unavailable (db->error says why). */
 PGconn *db_get(struct db *db);
@@ -65,6 +84,28 @@ void db_disconnect(struct db *db);
  * written exactly as PostgreSQL wrote it (numeric: no money goes through
  * a double), or text. A negative col (PQfnumber found none) is null. */
 struct json_object *db_json_value(const PGresult *r, int row, int col);
+/* Session advisory locks (keys from locks.h). Each is held by the
+ * connection that can hold a session's state: db's own, or behind a
+ * transaction-mode pooler its direct connection. Either way the lock dies
+ * with the process that holds it, since its connection does. */
+enum db_lock_result {
+	DB_LOCK_TAKEN,
+	DB_LOCK_BUSY,          /* another session holds it */
+	DB_LOCK_UNAVAILABLE,   /* PostgreSQL could not be asked; db->error says why */
+};
+/* Takes the lock if no other session holds it. */
+enum db_lock_result db_lock_try(struct db *db, int64_t key);
+/* Waits for the lock as long as it takes: 0 once held, -1 (db->error set)
+ * when PostgreSQL could not be asked. */
+int db_lock_wait(struct db *db, int64_t key);
+/* Releases a lock taken by db_lock_try or db_lock_wait. When the
+ * connection that held it has closed since, the lock went with it and
+ * nothing is sent. */
+void db_unlock(struct db *db, int64_t key);
+/* Whether the connection that holds db's locks is still open, without
+ * waiting: checked before an outcome is committed, since behind a pooler
+ * the locks' connection can fail while the pooled one goes on. */
+int db_locks_held(struct db *db);
 /* Drops the connection and frees what db owns. */
 void db_free(struct db *db);
 

@@ -27,8 +27,9 @@ void app_init(struct app *app, const struct config *cfg, struct scoreboard *sb,
 		gethostname(host, sizeof host - 1);
 		snprintf(app->worker, sizeof app->worker, "%s:%ld", host, (long)getpid());
 	}
-	db_init(&app->db, cfg->database_url, kind == SLOT_STATUS ? "sentia-api-status" : "sentia-api",
-	        cfg->db_connect_timeout_seconds, cfg->db_statement_timeout_ms, cfg->dependency_retry_max_ms);
+	if (db_init_config(&app->db, cfg, kind == SLOT_STATUS ? "sentia-api-status" : "sentia-api",
+	                   cfg->db_statement_timeout_ms) < 0)
+		log_error("PostgreSQL: out of memory");
 	if (kv_init(&app->kv, cfg->redis_url, cfg->redis_connect_timeout_ms, cfg->redis_command_timeout_ms,
 	            cfg->dependency_retry_max_ms) < 0)
 		log_error("%s", app->kv.error);

@@ -520,6 +520,13 @@ static enum import_run commit_job(struct db *db, struct job *j, enum import_mode
 		                " WHERE id = (SELECT source_id FROM i)", 10, p) != 0)
 			goto retry;
 	}
+	/* Behind a pooler the lock is on another connection, which may have
+	 * failed while this one went on: another process may have the import
+	 * now, so this run leaves the outcome to it. */
+	if (!db_locks_held(db)) {
+		log_warn("import %s: the connection holding its lock was lost; not committing", j->id_text);
+		goto retry;
+	}
 	if (exec_ok(db, "COMMIT", 0, NULL) != 0)
 		return IMPORT_RETRY;
 	return IMPORT_DONE;
@@ -543,21 +550,6 @@ retry:
 	if (db->conn != NULL)
 		db_command(db, "ROLLBACK", 0, NULL);
 	return IMPORT_RETRY;
-}
-
-/* Takes or releases the import's advisory lock on this connection. */
-static int import_lock(struct db *db, int64_t id, int take)
-{
-	char key[24];
-	const char *p[] = { key };
-	PGresult *r;
-	int got;
-
-	snprintf(key, sizeof key, "%lld", (long long)LOCK_KEY(LOCK_IMPORT, id));
-	r = db_exec(db, take ? "SELECT pg_try_advisory_lock($1)" : "SELECT pg_advisory_unlock($1)", 1, p);
-	got = r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
-	PQclear(r);
-	return got ? 0 : -1;
 }
 
 static void job_free(struct job *j)
@@ -640,8 +632,11 @@ enum import_run import_process(struct db *db, int64_t id, const struct import_se
 	p[1] = s->worker;
 	if (db_get(db) == NULL)
 		return IMPORT_RETRY;
-	if (import_lock(db, id, 1) != 0)
-		return db->conn != NULL ? IMPORT_BUSY : IMPORT_RETRY;
+	switch (db_lock_try(db, LOCK_KEY(LOCK_IMPORT, id))) {
+	case DB_LOCK_TAKEN: break;
+	case DB_LOCK_BUSY: return IMPORT_BUSY;
+	case DB_LOCK_UNAVAILABLE: return IMPORT_RETRY;
+	}
 	/* Under the lock: nobody else can move it on now. */
 	r = db_exec(db, "UPDATE imports SET status = 'processing', started_at = now(), attempts = attempts + 1,"
 	                " worker = $2 WHERE id = $1 AND status IN ('accepted', 'processing')"
@@ -685,7 +680,6 @@ enum import_run import_process(struct db *db, int64_t id, const struct import_se
 	}
 out:
 	job_free(&j);
-	if (db->conn != NULL)
-		import_lock(db, id, 0);
+	db_unlock(db, LOCK_KEY(LOCK_IMPORT, id));
 	return rc;
 }

@@ -203,35 +203,27 @@ static int step(struct db *db, const struct migration *m, int up, FILE *out)
  * killed run never leaves it behind. */
 static int lock(struct db *db, FILE *out)
 {
-	char key[24];
-	const char *p[] = { key };
-	PGresult *r;
-	int got;
-
-	snprintf(key, sizeof key, "%lld", (long long)LOCK_KEY(LOCK_MIGRATIONS, 0));
-	r = db_exec(db, "SELECT pg_try_advisory_lock($1)", 1, p);
-	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
-		fprintf(stderr, "sentiactl: cannot take the migration lock: %s\n",
-		        r != NULL ? PQresultErrorMessage(r) : db->error);
-		PQclear(r);
-		return -1;
-	}
-	got = PQgetvalue(r, 0, 0)[0] == 't';
-	PQclear(r);
-	if (got)
+	switch (db_lock_try(db, LOCK_KEY(LOCK_MIGRATIONS, 0))) {
+	case DB_LOCK_TAKEN:
 		return 0;
+	case DB_LOCK_UNAVAILABLE:
+		fprintf(stderr, "sentiactl: cannot take the migration lock: %s\n", db->error);
+		return -1;
+	case DB_LOCK_BUSY:
+		break;
+	}
 	fprintf(out, "another migration run holds the lock; waiting for it\n");
 	fflush(out);
-	return run(db, "SELECT pg_advisory_lock($1)", 1, p, "waiting for the migration lock");
+	if (db_lock_wait(db, LOCK_KEY(LOCK_MIGRATIONS, 0)) != 0) {
+		fprintf(stderr, "sentiactl: waiting for the migration lock: %s\n", db->error);
+		return -1;
+	}
+	return 0;
 }
 
 static void unlock(struct db *db)
 {
-	char key[24];
-	const char *p[] = { key };
-
-	snprintf(key, sizeof key, "%lld", (long long)LOCK_KEY(LOCK_MIGRATIONS, 0));
-	run(db, "SELECT pg_advisory_unlock($1)", 1, p, "releasing the migration lock");
+	db_unlock(db, LOCK_KEY(LOCK_MIGRATIONS, 0));
 }
 
 /* Locks, makes sure the table exists, reads and checks what is applied. */

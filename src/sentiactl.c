@@ -66,37 +66,46 @@ static int verb_retention(struct ctl *ctl, int argc, char **argv);
 static int verb_smoke(struct ctl *ctl, int argc, char **argv);
 static int verb_config_doc(struct ctl *ctl, int argc, char **argv);
 
-/* The verbs: name, function, usage, and what it does. */
+/* How a verb reaches PostgreSQL. */
+enum verb_db {
+	VIA_URL,      /* DATABASE_URL, through whatever pooler it names */
+	VIA_DIRECT,   /* DATABASE_URL_DIRECT when set: the whole run is one session */
+};
+
+/* The verbs: name, function, its database path, usage, and what it does. */
 static const struct verb {
 	const char *name;
 	verb_fn fn;
+	enum verb_db via;
 	const char *usage;
 	const char *help;
 } verbs[] = {
-	{ "migrate", verb_migrate, "migrate up | down VERSION | status",
+	/* Migrations hold their lock for the whole run and create tables
+	 * and functions: a session's work, past any pooler. */
+	{ "migrate", verb_migrate, VIA_DIRECT, "migrate up | down VERSION | status",
 	  "apply pending schema migrations, undo them down to VERSION, or show their state" },
-	{ "import", verb_import, "import TYPE FILE [--source NAME] [--mode all_or_nothing|skip_invalid]",
+	{ "import", verb_import, VIA_URL, "import TYPE FILE [--source NAME] [--mode all_or_nothing|skip_invalid]",
 	  "import a CSV or JSON file (by its extension) through the same path as the API, and wait for it" },
-	{ "demo-data", verb_demo_data, "demo-data [--seed N] [--end YYYY-MM-DD] [--years N]",
+	{ "demo-data", verb_demo_data, VIA_URL, "demo-data [--seed N] [--end YYYY-MM-DD] [--years N]",
 	  "generate and import a reproducible data set for a small drinks manufacturer" },
-	{ "queue", verb_queue, "queue status | inspect QUEUE [--dead] | retry JOB_ID | retry --all-dead QUEUE | purge-dead QUEUE | enqueue TYPE [--payload JSON] [--count N]",
+	{ "queue", verb_queue, VIA_URL, "queue status | inspect QUEUE [--dead] | retry JOB_ID | retry --all-dead QUEUE | purge-dead QUEUE | enqueue TYPE [--payload JSON] [--count N]",
 	  "the job queues: depths and workers, waiting/delayed/dead jobs with their errors, retrying dead jobs, queuing one" },
-	{ "apikey", verb_apikey, "apikey create --name NAME --role ROLE | list | revoke NAME",
+	{ "apikey", verb_apikey, VIA_URL, "apikey create --name NAME --role ROLE | list | revoke NAME",
 	  "API keys for machines: the key is printed once, only its hash is kept" },
-	{ "maintenance", verb_maintenance, "maintenance on [--message TEXT] [--allow CIDRS] [--until TIME] | off | status",
+	{ "maintenance", verb_maintenance, VIA_URL, "maintenance on [--message TEXT] [--allow CIDRS] [--until TIME] | off | status",
 	  "maintenance mode for every responder and host, within a second, without a restart" },
-	{ "user", verb_user, "user erase USER_ID",
+	{ "user", verb_user, VIA_URL, "user erase USER_ID",
 	  "erase a user now, as DELETE /api/users/{id} does through the queue: profile deleted, person pseudonymised" },
-	{ "retention", verb_retention, "retention status",
+	{ "retention", verb_retention, VIA_URL, "retention status",
 	  "what the next retention purge would remove, per kind of record, with the setting that keeps it" },
-	{ "forecast", verb_forecast, FORECAST_CSV_USAGE, FORECAST_CSV_HELP " (no database or server needed)" },
-	{ "slo", verb_slo, "slo",
+	{ "forecast", verb_forecast, VIA_URL, FORECAST_CSV_USAGE, FORECAST_CSV_HELP " (no database or server needed)" },
+	{ "slo", verb_slo, VIA_URL, "slo",
 	  "the service-level objectives now; exit 0 when all are ok, 1 on a warning, 2 on a critical one" },
-	{ "check-config", verb_check_config, "check-config", "check the configuration and exit" },
-	{ "smoke", verb_smoke, "smoke --url URL [--token T] [--expect-version V] [--connect HOST:PORT] [--cacert FILE]"
+	{ "check-config", verb_check_config, VIA_URL, "check-config", "check the configuration and exit" },
+	{ "smoke", verb_smoke, VIA_URL, "smoke --url URL [--token T] [--expect-version V] [--connect HOST:PORT] [--cacert FILE]"
 	  " [--timeout S] [--slow-ms MS]",
 	  "the post-deployment checks against a running instance, timed, as a table; exit 1 on any failure" },
-	{ "config-doc", verb_config_doc, "config-doc",
+	{ "config-doc", verb_config_doc, VIA_URL, "config-doc",
 	  "print the table of every configuration variable (markdown), as the operator's guide shows it" },
 };
 #define NVERBS (sizeof verbs / sizeof verbs[0])
@@ -733,9 +742,13 @@ int main(int argc, char **argv)
 	gethostname(host, sizeof host - 1);
 	snprintf(ctl.worker, sizeof ctl.worker, "%s:%ld", host, (long)getpid());
 	/* No statement timeout: a migration or a large import takes what it
-	 * takes, and the operator can interrupt it. */
-	db_init(&ctl.db, ctl.cfg->database_url, "sentiactl", ctl.cfg->db_connect_timeout_seconds, 0,
-	        ctl.cfg->dependency_retry_max_ms);
+	 * takes, and the operator can interrupt it. (Behind a pooler the
+	 * role's own applies to what goes through it.) */
+	if (v->via == VIA_DIRECT && ctl.cfg->database_url_direct[0] != '\0')
+		db_init(&ctl.db, ctl.cfg->database_url_direct, "sentiactl", ctl.cfg->db_connect_timeout_seconds, 0,
+		        ctl.cfg->dependency_retry_max_ms);
+	else
+		db_init_config(&ctl.db, ctl.cfg, "sentiactl", 0);
 	if (kv_init(&ctl.kv, ctl.cfg->redis_url, ctl.cfg->redis_connect_timeout_ms, 10000, ctl.cfg->dependency_retry_max_ms) < 0) {
 		fprintf(stderr, "sentiactl: %s\n", ctl.kv.error);
 		rc = 2;

@@ -90,18 +90,16 @@ static void done_with_entry(struct worker *w, const struct queue_def *q, const c
 	freeReplyObject(r);
 }
 
-static int job_lock(struct worker *w, int64_t id, int take)
+/* Takes the job's advisory lock (on the connection that holds a session's
+ * locks: see db_lock_try). */
+static enum db_lock_result job_lock(struct worker *w, int64_t id)
 {
-	char key[24];
-	const char *p[] = { key };
-	PGresult *r;
-	int got;
+	return db_lock_try(&w->db, LOCK_KEY(LOCK_JOB, id));
+}
 
-	snprintf(key, sizeof key, "%lld", (long long)LOCK_KEY(LOCK_JOB, id));
-	r = db_exec(&w->db, take ? "SELECT pg_try_advisory_lock($1)" : "SELECT pg_advisory_unlock($1)", 1, p);
-	got = r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK && PQgetvalue(r, 0, 0)[0] == 't';
-	PQclear(r);
-	return got ? 0 : -1;
+static void job_unlock(struct worker *w, int64_t id)
+{
+	db_unlock(&w->db, LOCK_KEY(LOCK_JOB, id));
 }
 
 /* Records a failed run: a retry after a growing, jittered delay, or the
@@ -170,15 +168,17 @@ static void handle(struct worker *w, const struct queue_def *q0, const char *sid
 	struct job_ctx ctx;
 	PGresult *r;
 	int attempts, max, rc;
+	enum db_lock_result lock;
 	uint64_t t0;
 	char status[16], type[72];
 
 	queue_effective(q0, &w->over, &q);
-	if (id <= 0 || job_lock(w, id, 1) != 0) {
+	lock = id > 0 ? job_lock(w, id) : DB_LOCK_BUSY;
+	if (lock != DB_LOCK_TAKEN) {
 		/* Another process runs it (a duplicate entry), or PostgreSQL is
 		 * away: leave the entry to be claimed again unless it is surely
 		 * a duplicate. */
-		if (id <= 0 || w->db.conn != NULL)
+		if (lock == DB_LOCK_BUSY)
 			done_with_entry(w, q0, sid);
 		return;
 	}
@@ -187,7 +187,7 @@ static void handle(struct worker *w, const struct queue_def *q0, const char *sid
 	            1, p);
 	if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
 		PQclear(r);
-		job_lock(w, id, 0);
+		job_unlock(w, id);
 		return;
 	}
 	if (PQntuples(r) == 0 || strcmp(PQgetvalue(r, 0, 2), "succeeded") == 0 || strcmp(PQgetvalue(r, 0, 2), "dead") == 0
@@ -196,7 +196,7 @@ static void handle(struct worker *w, const struct queue_def *q0, const char *sid
 		 * repeated entry: its own entry comes when it is due. */
 		PQclear(r);
 		done_with_entry(w, q0, sid);
-		job_lock(w, id, 0);
+		job_unlock(w, id);
 		return;
 	}
 	snprintf(type, sizeof type, "%s", PQgetvalue(r, 0, 0));
@@ -268,8 +268,7 @@ out:
 	json_object_put(ctx.payload);
 	buf_free(&ctx.result);
 	buf_free(&ctx.error);
-	if (w->db.conn != NULL)
-		job_lock(w, id, 0);
+	job_unlock(w, id);
 }
 
 /* Runs each entry of an XREADGROUP or XAUTOCLAIM reply's entry list. */
@@ -474,8 +473,11 @@ int worker_run(const struct pool_opts *opts, struct config *cfg, struct scoreboa
 	snprintf(w.id, sizeof w.id, "%s:%ld", host, (long)getpid());
 	/* The API's statement timeout bounds housekeeping; an import sets its own
 	 * for its long statements. */
-	db_init(&w.db, cfg->database_url, "sentia-worker", cfg->db_connect_timeout_seconds, cfg->db_statement_timeout_ms,
-	        cfg->dependency_retry_max_ms);
+	if (db_init_config(&w.db, cfg, "sentia-worker", cfg->db_statement_timeout_ms) < 0) {
+		log_error("PostgreSQL: out of memory");
+		db_free(&w.db);
+		return 1;
+	}
 	if (kv_init(&w.kv, cfg->redis_url, cfg->redis_connect_timeout_ms, cfg->redis_command_timeout_ms,
 	            cfg->dependency_retry_max_ms) < 0) {
 		log_error("%s", w.kv.error);

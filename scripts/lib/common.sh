@@ -12,7 +12,7 @@ SENTIA_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config git
 	libfcgi-dev libfcgi-bin libpq-dev libhiredis-dev libjson-c-dev
 	libjwt-gnutls-dev libgnutls28-dev check
-	postgresql postgresql-client redis-server redis-tools nginx-light
+	postgresql postgresql-client redis-server redis-tools nginx-light pgbouncer
 	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2 shellcheck openssl xxd
 	chromium apache2 caddy
 )
@@ -235,6 +235,7 @@ env_stop() {
 	worker_stop
 	api_stop
 	nginx_stop
+	stop_pid pgbouncer TERM
 	redis_stop
 	pg_stop
 }

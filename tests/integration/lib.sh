@@ -151,3 +151,33 @@ browser_check() {
 	printf '# screenshot: %s\n' "$RUN_DIR/artifacts/$name.png"
 	return $rc
 }
+
+# pgbouncer_start DIR LISTEN_ADDR PORT PG_HOST PG_PORT POOL_SIZE [PREFIX...]:
+# PgBouncer in transaction mode in front of the database sentia, with its
+# configuration and log in DIR, in the foreground as this shell's child
+# (as the postgres user: it refuses to run as root). PREFIX, if given,
+# runs it elsewhere (ip netns exec NS). Sets PGB_PID.
+pgbouncer_start() {
+	local dir=$1 addr=$2 port=$3 pghost=$4 pgport=$5 size=$6; shift 6
+	mkdir -p "$dir"
+	printf '"sentia" ""\n"postgres" ""\n' >"$dir/userlist.txt"
+	cat >"$dir/pgbouncer.ini" <<-EOF
+	[databases]
+	sentia = host=$pghost port=$pgport dbname=sentia
+	[pgbouncer]
+	listen_addr = $addr
+	listen_port = $port
+	unix_socket_dir =
+	auth_type = trust
+	auth_file = $dir/userlist.txt
+	admin_users = postgres
+	pool_mode = transaction
+	default_pool_size = $size
+	max_client_conn = 1000
+	server_check_delay = 1
+	EOF
+	chmod 755 "$dir"; chmod 644 "$dir"/*
+	"$@" "${AS_PG[@]}" pgbouncer "$dir/pgbouncer.ini" >>"$dir/pgbouncer.log" 2>&1 &
+	export PGB_PID=$!
+	wait_for "PgBouncer" 30 "$@" psql -h "$addr" -p "$port" -U postgres -Atqc "SHOW VERSION" pgbouncer
+}

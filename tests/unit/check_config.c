@@ -2,6 +2,7 @@
 #include "ac-config.h"
 
 #include "config.h"
+#include "db.h"
 #include "log.h"
 #include "suites.h"
 
@@ -438,6 +439,110 @@ START_TEST(test_diff_fixed)
 }
 END_TEST
 
+/* A transaction-mode pooler needs a direct connection for the session
+ * locks: without one, the configuration is refused, naming both. */
+START_TEST(test_pooler_needs_direct_url)
+{
+	static const struct env_pair none[] = { { NULL, NULL } };
+	static const struct env_pair alone[] = { { "DATABASE_POOLER", "pgbouncer-transaction" }, { NULL, NULL } };
+	static const struct env_pair empty[] = { { "DATABASE_POOLER", "pgbouncer-transaction" },
+	                                         { "DATABASE_URL_DIRECT", "" }, { NULL, NULL } };
+	static const struct env_pair both[] = { { "DATABASE_POOLER", "pgbouncer-transaction" },
+	                                        { "DATABASE_URL", "postgresql://sentia@pgbouncer:6432/sentia" },
+	                                        { "DATABASE_URL_DIRECT", "postgresql://sentia@db:5432/sentia" },
+	                                        { NULL, NULL } };
+	static const struct env_pair direct_only[] = { { "DATABASE_URL_DIRECT", "host=db dbname=sentia" }, { NULL, NULL } };
+	struct config c;
+	struct buf errors = BUF_INIT;
+
+	ck_assert_int_eq(config_load(&c, table_get, (void *)none, &errors), 0);
+	ck_assert_int_eq(c.database_pooler, POOLER_NONE);
+	ck_assert_str_eq(c.database_url_direct, "");
+	config_free(&c);
+	assert_one_error(alone, "DATABASE_URL_DIRECT", "DATABASE_POOLER is pgbouncer-transaction");
+	assert_one_error(empty, "DATABASE_URL_DIRECT", "advisory locks");
+	ck_assert_int_eq(config_load(&c, table_get, (void *)both, &errors), 0);
+	ck_assert_int_eq(c.database_pooler, POOLER_PGBOUNCER_TRANSACTION);
+	ck_assert_str_eq(c.database_url_direct, "postgresql://sentia@db:5432/sentia");
+	config_free(&c);
+	/* A direct URL without a pooler is fine: migrations use it. */
+	ck_assert_int_eq(config_load(&c, table_get, (void *)direct_only, &errors), 0);
+	config_free(&c);
+	ck_assert_uint_eq(errors.len, 0);
+	buf_free(&errors);
+}
+END_TEST
+
+START_TEST(test_pooler_bad_values)
+{
+	static const struct env_pair session[] = { { "DATABASE_POOLER", "pgbouncer-session" }, { NULL, NULL } };
+	static const struct env_pair mysql[] = { { "DATABASE_URL_DIRECT", "mysql://db/sentia" }, { NULL, NULL } };
+
+	assert_one_error(session, "DATABASE_POOLER", "pgbouncer-transaction");
+	assert_one_error(mysql, "DATABASE_URL_DIRECT", "postgresql://");
+}
+END_TEST
+
+/* The direct URL that is the pooler's own URL is valid but defeats its
+ * purpose: a warning. */
+START_TEST(test_pooler_direct_same_as_url)
+{
+	static const struct env_pair same[] = { { "DATABASE_POOLER", "pgbouncer-transaction" },
+	                                        { "DATABASE_URL", "postgresql://sentia@pgbouncer:6432/sentia" },
+	                                        { "DATABASE_URL_DIRECT", "postgresql://sentia@pgbouncer:6432/sentia" },
+	                                        { NULL, NULL } };
+	struct config c;
+	struct buf errors = BUF_INIT, warnings = BUF_INIT;
+
+	ck_assert_int_eq(config_load(&c, table_get, (void *)same, &errors), 0);
+	ck_assert_int_eq(config_warnings(&c, &warnings), 1);
+	ck_assert(has_line_for(&warnings, "DATABASE_URL_DIRECT"));
+	config_free(&c);
+	buf_free(&errors);
+	buf_free(&warnings);
+}
+END_TEST
+
+/* What the configuration makes of a connection: behind the pooler, no
+ * startup options and a direct connection (named for its job) for locks;
+ * otherwise one connection for everything. Nothing connects here. */
+START_TEST(test_pooler_db_setup)
+{
+	static const struct env_pair pooled[] = { { "DATABASE_POOLER", "pgbouncer-transaction" },
+	                                          { "DATABASE_URL", "postgresql://sentia@127.0.0.1:1/sentia" },
+	                                          { "DATABASE_URL_DIRECT", "postgresql://sentia@127.0.0.1:2/sentia" },
+	                                          { NULL, NULL } };
+	struct config c;
+	struct buf errors = BUF_INIT;
+	struct db db;
+
+	ck_assert_int_eq(config_load(&c, table_get, (void *)pooled, &errors), 0);
+	ck_assert_int_eq(db_init_config(&db, &c, "sentia-worker", 5000), 0);
+	ck_assert_int_eq(db.pooled, 1);
+	ck_assert_str_eq(db.url, "postgresql://sentia@127.0.0.1:1/sentia");
+	ck_assert_ptr_nonnull(db.session);
+	ck_assert_int_eq(db.session->pooled, 0);
+	ck_assert_ptr_null(db.session->session);
+	ck_assert_str_eq(db.session->url, "postgresql://sentia@127.0.0.1:2/sentia");
+	ck_assert_str_eq(db.session->application_name, "sentia-worker-locks");
+	ck_assert_int_eq(db.session->statement_timeout_ms, 5000);
+	/* Neither is open: releasing a lock sends nothing. */
+	ck_assert_int_eq(db_locks_held(&db), 0);
+	db_unlock(&db, 1);
+	db_free(&db);
+	ck_assert_ptr_null(db.session);
+	config_free(&c);
+
+	ck_assert_int_eq(config_load(&c, table_get, (void *)(const struct env_pair[]){ { NULL, NULL } }, &errors), 0);
+	ck_assert_int_eq(db_init_config(&db, &c, "sentia-api", 5000), 0);
+	ck_assert_int_eq(db.pooled, 0);
+	ck_assert_ptr_null(db.session);
+	db_free(&db);
+	config_free(&c);
+	buf_free(&errors);
+}
+END_TEST
+
 START_TEST(test_env_name)
 {
 	ck_assert_str_eq(config_env_name(ENV_PRODUCTION), "production");
@@ -484,6 +589,10 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_several_errors);
 	tcase_add_test(tc, test_free_clears);
 	tcase_add_test(tc, test_table_complete);
+	tcase_add_test(tc, test_pooler_needs_direct_url);
+	tcase_add_test(tc, test_pooler_bad_values);
+	tcase_add_test(tc, test_pooler_direct_same_as_url);
+	tcase_add_test(tc, test_pooler_db_setup);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc_diff, test_diff_fixed);
 	tcase_add_test(tc_diff, test_env_name);
