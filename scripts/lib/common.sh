@@ -15,6 +15,7 @@ SENTIA_PACKAGES=(
 	postgresql postgresql-client redis-server redis-tools nginx-light
 	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2 shellcheck openssl xxd
 	chromium
+	clang libclang-rt-14-dev valgrind
 )
 
 say() { printf '==> %s\n' "$*" >&2; }
