@@ -62,9 +62,9 @@ check_nothing_lost() {
 	check "and imports accepted ($ni)" test "$ni" -gt 2
 	check "every accepted job succeeds" wait_until 60 all_jobs_succeeded "$jobs"
 	check "every accepted import completes" wait_until 60 all_imports_completed "$imports"
-	lost=$(( nj - $(sql "SELECT count(*) FROM jobs WHERE id IN ($(ids_in "$jobs")) AND status = 'succeeded'") ))
-	lost=$(( lost + ni - $(sql "SELECT count(*) FROM imports WHERE id IN ($(ids_in "$imports")) AND status = 'completed'") ))
-	printf '# accepted: %d jobs, %d imports; lost: %d\n' "$nj" "$ni" "$lost"
+	lost=$(( nj - $(sql "SELECT count(*) FROM jobs WHERE id IN ($(ids_in "$jobs")) AND status = 'succeeded'" || echo 0) ))
+	lost=$(( lost + ni - $(sql "SELECT count(*) FROM imports WHERE id IN ($(ids_in "$imports")) AND status = 'completed'" || echo 0) ))
+	printf '# accepted: %d jobs, %d imports; not finished (lost) a minute on: %d\n' "$nj" "$ni" "$lost"
 	eq "each import loaded its one row exactly once" "$ni" \
 		"$(sql "SELECT count(*) FROM channels WHERE import_id IN ($(ids_in "$imports"))")"
 	eq "no job ran after it succeeded (each finished once)" 0 \
@@ -100,7 +100,27 @@ test_faults_responder_kills_under_load() {
 	restart_api
 }
 
-# outage_checks NAME FROM TO KINDS...: requests of those kinds started in
+# port_hold PORT: while a server is stopped, keeps its port taken by a
+# stand-in that accepts each connection and closes it at once (as a
+# server that is starting up would refuse it): on a shared machine another
+# test suite looking for a free port would otherwise take it, and our
+# clients would reach someone else's server. port_release ends it.
+port_hold() {
+	python3 -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(64)
+while True:
+    s.accept()[0].close()' "$1" &
+	HOLD_PID=$!
+	wait_until 5 bash -c "(exec 3<>/dev/tcp/127.0.0.1/$1)" 2>/dev/null
+}
+port_release() { kill -TERM "$HOLD_PID" 2>/dev/null; wait "$HOLD_PID" 2>/dev/null; }
+
+all_alive() { local p; for p in "$@"; do alive "$p" || return 1; done; }
+
+# outage_max_ms / outage_statuses FROM TO KINDS...: requests of those kinds started in
 # the outage: how they were answered, and how long they took at most.
 outage_max_ms() { mix select "$1" "$2" "${@:3}" | awk '{ d = $2 - $1; if (d > m) m = d } END { print m + 0 }'; }
 outage_statuses() { mix select "$1" "$2" "${@:3}" | awk '{ print $3 }' | sort -u | paste -sd' '; }
@@ -113,17 +133,20 @@ ready_after() {
 }
 
 test_faults_postgresql_restart_under_load() {
-	local before after t_down t_up ready_ms rec crashed0 st
-	export DB_STATEMENT_TIMEOUT_MS=2000 DB_CONNECT_TIMEOUT_SECONDS=2
+	local before t_down t_up ready_ms rec crashed0 st
+	# Not recycled, so that a responder gone means one that died.
+	export DB_STATEMENT_TIMEOUT_MS=2000 DB_CONNECT_TIMEOUT_SECONDS=2 API_MAX_REQUESTS=0
 	restart_api
-	unset DB_STATEMENT_TIMEOUT_MS DB_CONNECT_TIMEOUT_SECONDS
+	unset DB_STATEMENT_TIMEOUT_MS DB_CONNECT_TIMEOUT_SECONDS API_MAX_REQUESTS
 	crashed0=$(metric 'sentia_responder_restarts_total{reason="crashed"}')
 	before=$(pool_responders | sort)
 	mix_start 30 4 pgrestart
 	sleep 6
 	t_down=$(mix_ms)
 	pg_stop
+	port_hold "$PG_PORT"
 	sleep 6
+	port_release
 	pg_start
 	t_up=$(mix_ms)
 	ready_ms=$(ready_after 20)
@@ -139,21 +162,26 @@ test_faults_postgresql_restart_under_load() {
 	eq "/health answers 200 throughout" 200 "$(outage_statuses 0 999999999 health)"
 	check "every responder is ready again within seconds (${ready_ms:-never} ms)" test -n "$ready_ms"
 	check "requests succeed again within 5 s ($rec ms)" test "$rec" -le 5000
-	after=$(pool_responders | sort)
-	eq "no responder died: the same processes before and after" "$before" "$after"
+	# (The pool may have grown meanwhile: every responder was busy.)
+	# shellcheck disable=SC2086 # one PID a word
+	check "no responder died: every one from before still runs" all_alive $before
 	eq "nothing crashed" "$crashed0" "$(metric 'sentia_responder_restarts_total{reason="crashed"}')"
 	check_nothing_lost
 	restart_api
 }
 
 test_faults_redis_stop_under_load() {
-	local t_down t_up ready_ms crashed0 jobs_down st
+	local t_down t_up ready_ms crashed0 jobs_down st before
+	API_MAX_REQUESTS=0 restart_api
 	crashed0=$(metric 'sentia_responder_restarts_total{reason="crashed"}')
+	before=$(pool_responders)
 	mix_start 30 4 redis
 	sleep 6
 	t_down=$(mix_ms)
 	redis_stop
+	port_hold "$REDIS_PORT"
 	sleep 8
+	port_release
 	redis_start
 	t_up=$(mix_ms)
 	ready_ms=$(ready_after 20)
@@ -169,6 +197,8 @@ test_faults_redis_stop_under_load() {
 	check "enqueues are kept for later (202) or refused with 503, nothing else ($st)" \
 		bash -c "[[ '$st' =~ ^(202|503)( (202|503))*$ ]]"
 	check "every responder is ready again within seconds (${ready_ms:-never} ms)" test -n "$ready_ms"
+	# shellcheck disable=SC2086 # one PID a word
+	check "no responder died: every one from before still runs" all_alive $before
 	eq "nothing crashed" "$crashed0" "$(metric 'sentia_responder_restarts_total{reason="crashed"}')"
 	check_nothing_lost
 
@@ -177,11 +207,13 @@ test_faults_redis_stop_under_load() {
 	restart_api
 	unset RATE_LIMIT_FAIL_MODE REDIS_COMMAND_TIMEOUT_MS
 	redis_stop
+	port_hold "$REDIS_PORT"
 	req GET "$BASE_URL/api/imports?limit=1"
 	expect_error 429 rate_limited
 	check "saying the limiter is unavailable" grep -q "rate limiter is unavailable" "$BODY"
 	req GET "$BASE_URL/health"
 	eq "routes without a limit still answer" 200 "$CODE"
+	port_release
 	redis_start
 	check "and the limited routes answer again once Redis is back" wait_until 10 \
 		bash -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $API_KEY' '$BASE_URL/api/imports?limit=1')\" = 200 ]"
