@@ -223,15 +223,17 @@ test_faults_redis_stop_under_load() {
 test_faults_postgresql_connections_exhausted() {
 	local free hog t0 ms t_rel ready_ms script=$RUN_DIR/hog.sql
 	printf 'SELECT pg_sleep(20);\n' >"$script"
+	# The pool goes first, so that the slots its connections held are
+	# taken too; a fresh pool then has none.
+	api_stop
 	# Every slot a role like sentia may take, taken by another client.
 	free=$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc \
-		"SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int - count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+		"SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int - count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")
 	pgbench -n -h 127.0.0.1 -p "$PG_PORT" -U sentia -c "$free" -j 2 -t 1 -f "$script" sentia >"$RUN_DIR/logs/pgbench.log" 2>&1 &
 	hog=$!
 	check "another client holds every connection" wait_until 15 bash -c \
 		"! psql '$DATABASE_URL' -Atqc 'SELECT 1' 2>&1 | grep -q '^1$'"
-	# A fresh pool: its responders have no connection yet.
-	restart_api
+	api_start "$BUILD_DIR"
 	t0=$(date +%s%3N)
 	req GET "$BASE_URL/api/imports?limit=1"
 	ms=$(( $(date +%s%3N) - t0 ))
@@ -296,7 +298,7 @@ test_faults_worker_service_killed_mid_import() {
 	done
 	check "every job ends" wait_until 60 bash -c \
 		"[ \"\$(psql '$DATABASE_URL' -Atqc \"SELECT count(*) FROM jobs WHERE id > $first AND id <= $last AND status NOT IN ('succeeded', 'dead')\")\" = 0 ]"
-	eq "every job succeeded, once each" "40 40" "$(sql "SELECT count(*) FILTER (WHERE status = 'succeeded'), count(DISTINCT id) FROM jobs WHERE id > $first AND id <= $last AND type = 'diagnostic.fail'")"
+	eq "every job succeeded, once each" "40|40" "$(sql "SELECT count(*) FILTER (WHERE status = 'succeeded'), count(DISTINCT id) FROM jobs WHERE id > $first AND id <= $last AND type = 'diagnostic.fail'")"
 	printf '# jobs run more than once (cut short by the kill, then claimed again): %s; lost: %s\n' \
 		"$(sql "SELECT count(*) FROM jobs WHERE id > $first AND id <= $last AND attempts > 1")" \
 		"$(sql "SELECT count(*) FROM jobs WHERE id > $first AND id <= $last AND status <> 'succeeded'")"
