@@ -103,6 +103,10 @@ pg_start() {
 		>>"$RUN_DIR/logs/postgres.log" 2>&1 &
 	echo $! >"$RUN_DIR/pids/postgres"
 	wait_for "PostgreSQL" 30 "$bin/pg_isready" -q -U postgres -h 127.0.0.1 -p "$PG_PORT"
+	# On a shared machine another suite may take the port between
+	# free_port and the bind: the server answering must be this one.
+	[ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc 'SHOW data_directory' 2>/dev/null)" = "$RUN_DIR/pg" ] \
+		|| die "the PostgreSQL answering on port $PG_PORT is not ours (another took the port): see $RUN_DIR/logs/postgres.log"
 }
 
 pg_stop() {
