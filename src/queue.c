@@ -177,41 +177,60 @@ static int entry_exists(struct kv *kv, const char *key, const char *sid)
 	return rc;
 }
 
+/* Jobs read per query of the sweep, and how many such pages one sweep may
+ * go through per queue: after an outage of Redis thousands of jobs can be
+ * waiting unpublished, and a sweep that stopped at the first page would
+ * take one sweep interval per hundred of them. */
+#define SENTIA_XSTR(x) #x
+#define SENTIA_STR(x) SENTIA_XSTR(x)
+#define SWEEP_PAGE 100
+#define SWEEP_MAX_PAGES 200
+
 int queue_sweep(struct db *db, struct kv *kv, const struct queue_overrides *o)
 {
 	int published = 0;
 
 	for (size_t i = 0; i < nqueues; i++) {
 		struct queue_def q;
-		char vis[24], key[96];
-		const char *p[] = { queues[i].name, vis };
-		PGresult *r;
+		char vis[24], key[96], after[24] = "0";
+		const char *p[] = { queues[i].name, vis, after };
+		int rows = SWEEP_PAGE;
 
 		queue_effective(&queues[i], o, &q);
 		queue_key(&q, NULL, key, sizeof key);
 		snprintf(vis, sizeof vis, "%ld", q.visibility_ms);
-		r = db_exec(db, "SELECT id, stream_id FROM jobs WHERE queue = $1 AND status IN ('queued', 'running', 'retrying')"
-		                " AND enqueued_at < now() - interval '5 seconds' AND ("
-		                " (status = 'queued' AND (published_at IS NULL OR published_at < now() - $2 * interval '1 ms'))"
-		                " OR (status = 'retrying' AND next_run_at < now() - interval '10 seconds'"
-		                "     AND (published_at IS NULL OR published_at < next_run_at))"
-		                " OR (status = 'running' AND started_at < now() - $2 * interval '1 ms'))"
-		                " ORDER BY id LIMIT 100", 2, p);
-		if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
-			PQclear(r);
-			return -1;
-		}
-		for (int k = 0; k < PQntuples(r); k++) {
-			int exists = PQgetisnull(r, k, 1) ? 0 : entry_exists(kv, key, PQgetvalue(r, k, 1));
+		/* Page by id, so that jobs whose entry is still on the stream
+		 * (and so stay selected) do not hide the ones after them. */
+		for (int page = 0; page < SWEEP_MAX_PAGES && rows == SWEEP_PAGE; page++) {
+			PGresult *r = db_exec(db, "SELECT id, stream_id FROM jobs WHERE queue = $1 AND id > $3"
+			                " AND status IN ('queued', 'running', 'retrying')"
+			                " AND enqueued_at < now() - interval '5 seconds' AND ("
+			                " (status = 'queued' AND (published_at IS NULL OR published_at < now() - $2 * interval '1 ms'))"
+			                " OR (status = 'retrying' AND next_run_at < now() - interval '10 seconds'"
+			                "     AND (published_at IS NULL OR published_at < next_run_at))"
+			                " OR (status = 'running' AND started_at < now() - $2 * interval '1 ms'))"
+			                " ORDER BY id LIMIT " SENTIA_STR(SWEEP_PAGE), 3, p);
 
-			/* An entry still on the stream is waiting, or held by a
-			 * worker (and claimed again if that worker went silent). */
-			if (exists == 0 && queue_publish(db, kv, strtoll(PQgetvalue(r, k, 0), NULL, 10), &q) == 0) {
-				log_info("queue: job %s of %s had lost its stream entry; published again", PQgetvalue(r, k, 0), q.name);
-				published++;
+			if (r == NULL || PQresultStatus(r) != PGRES_TUPLES_OK) {
+				PQclear(r);
+				return -1;
 			}
+			rows = PQntuples(r);
+			for (int k = 0; k < rows; k++) {
+				int exists = PQgetisnull(r, k, 1) ? 0 : entry_exists(kv, key, PQgetvalue(r, k, 1));
+
+				/* An entry still on the stream is waiting, or held by a
+				 * worker (and claimed again if that worker went silent). */
+				if (exists == 0 && queue_publish(db, kv, strtoll(PQgetvalue(r, k, 0), NULL, 10), &q) == 0) {
+					log_info("queue: job %s of %s had lost its stream entry; published again", PQgetvalue(r, k, 0),
+					         q.name);
+					published++;
+				}
+			}
+			if (rows > 0)
+				snprintf(after, sizeof after, "%s", PQgetvalue(r, rows - 1, 0));
+			PQclear(r);
 		}
-		PQclear(r);
 	}
 	return published;
 }

@@ -15,6 +15,7 @@ SENTIA_PACKAGES=(
 	postgresql postgresql-client redis-server redis-tools nginx-light pgbouncer
 	curl jq wrk prometheus spawn-fcgi systemd util-linux procps iproute2 shellcheck openssl xxd
 	chromium apache2 caddy
+	clang libclang-rt-14-dev valgrind
 )
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -102,6 +103,10 @@ pg_start() {
 		>>"$RUN_DIR/logs/postgres.log" 2>&1 &
 	echo $! >"$RUN_DIR/pids/postgres"
 	wait_for "PostgreSQL" 30 "$bin/pg_isready" -q -U postgres -h 127.0.0.1 -p "$PG_PORT"
+	# On a shared machine another suite may take the port between
+	# free_port and the bind: the server answering must be this one.
+	[ "$(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc 'SHOW data_directory' 2>/dev/null)" = "$RUN_DIR/pg" ] \
+		|| die "the PostgreSQL answering on port $PG_PORT is not ours (another took the port): see $RUN_DIR/logs/postgres.log"
 }
 
 pg_stop() {
